@@ -1,0 +1,25 @@
+/**
+ * `npm run bench [-- NAME ...]`: runs the named benchmarks (all when none is named) and prints
+ * one JSON object. Each benchmark is bench/<name>.ts exporting `run(): Promise<object>` and is one
+ * line in BENCHMARKS. Speed targets are ratios against a reference run beside it, never absolute.
+ */
+type Bench = () => Promise<{ run: () => Promise<unknown> }>;
+
+const BENCHMARKS: Record<string, Bench> = {};
+
+async function main(): Promise<void> {
+  const names = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+  const chosen = names.length ? names : Object.keys(BENCHMARKS);
+  const results: Record<string, unknown> = {};
+  for (const name of chosen) {
+    const load = BENCHMARKS[name];
+    if (!load) {
+      console.error(`unknown benchmark '${name}' (use one of: ${Object.keys(BENCHMARKS).join(", ")})`);
+      process.exit(2);
+    }
+    results[name] = await (await load()).run();
+  }
+  process.stdout.write(JSON.stringify(results, null, 2) + "\n");
+}
+
+void main();

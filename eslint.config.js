@@ -1,0 +1,29 @@
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["dist/", "node_modules/", "runs/", "native/build/", "**/*.js", "!eslint.config.js"] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+    },
+  },
+  {
+    // The core must stay browser-safe: no Node built-ins (STYLE §1).
+    files: ["src/core/**/*.ts", "src/engine/**/*.ts"],
+    ignores: ["**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["node:*", "fs", "path", "os", "child_process", "../node/*", "../../node/*", "../../../node/*"],
+              message: "src/core and src/engine must stay browser-safe",
+            },
+          ],
+        },
+      ],
+    },
+  },
+);

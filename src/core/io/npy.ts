@@ -1,0 +1,135 @@
+/**
+ * NumPy `.npy` (format 1.0/2.0/3.0) parsing and writing on bytes, so it runs in the browser too;
+ * src/node/npy-file.ts adds the files. Supported: float32, float64, int64, int32, uint8, C order,
+ * little-endian. Anything else gets an error that names the header field and the fix.
+ */
+import { SculptError } from "../registry.js";
+
+export type NpyDtype = "float32" | "float64" | "int64" | "int32" | "uint8";
+
+export interface NpyArray {
+  dtype: NpyDtype;
+  shape: number[];
+  /** int64 arrays are returned as Float64Array (exact up to 2^53). */
+  data: Float32Array | Float64Array | Int32Array | Uint8Array;
+}
+
+const DESCR: Record<string, NpyDtype> = {
+  "<f4": "float32",
+  "<f8": "float64",
+  "<i8": "int64",
+  "<i4": "int32",
+  "|u1": "uint8",
+  "<u1": "uint8",
+};
+const WRITE_DESCR: Record<NpyDtype, string> = {
+  float32: "<f4",
+  float64: "<f8",
+  int64: "<i8",
+  int32: "<i4",
+  uint8: "|u1",
+};
+const ITEMSIZE: Record<NpyDtype, number> = { float32: 4, float64: 8, int64: 8, int32: 4, uint8: 1 };
+const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
+
+export function parseNpy(bytes: Uint8Array, name = "array"): NpyArray {
+  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
+    throw new SculptError(
+      `${name} is not a .npy file (missing \\x93NUMPY magic)`,
+      "save it with numpy.save or `sculpt ... --out FILE.npy`",
+    );
+  }
+  const major = bytes[6];
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let headerLen: number;
+  let offset: number;
+  if (major === 1) {
+    headerLen = view.getUint16(8, true);
+    offset = 10;
+  } else if (major === 2 || major === 3) {
+    headerLen = view.getUint32(8, true);
+    offset = 12;
+  } else {
+    throw new SculptError(`${name}: unsupported .npy format version ${major}`, "re-save with numpy.save");
+  }
+  const header = new TextDecoder("latin1").decode(bytes.subarray(offset, offset + headerLen));
+  const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
+  const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1];
+  const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
+  if (descr === undefined || fortran === undefined || shapeText === undefined) {
+    throw new SculptError(`${name}: malformed .npy header '${header.trim()}'`, "re-save with numpy.save");
+  }
+  const dtype = DESCR[descr];
+  if (!dtype) {
+    throw new SculptError(
+      `${name}: unsupported dtype '${descr}'`,
+      "convert to float32, float64, int64, int32 or uint8 (little-endian), e.g. a.astype('float32')",
+    );
+  }
+  if (fortran === "True") {
+    throw new SculptError(`${name}: Fortran-ordered arrays are not supported`, "save np.ascontiguousarray(a)");
+  }
+  const shape = shapeText
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+    .map(Number);
+  const count = shape.reduce((a, b) => a * b, 1);
+  const start = offset + headerLen;
+  const need = count * ITEMSIZE[dtype];
+  if (bytes.length - start < need) {
+    throw new SculptError(
+      `${name}: truncated .npy data (${bytes.length - start} bytes, shape [${shape}] needs ${need})`,
+      "the file was cut short; re-create it",
+    );
+  }
+  const raw = bytes.slice(start, start + need); // copy: aligned and detached from the source
+  let data: NpyArray["data"];
+  switch (dtype) {
+    case "float32":
+      data = new Float32Array(raw.buffer, 0, count);
+      break;
+    case "float64":
+      data = new Float64Array(raw.buffer, 0, count);
+      break;
+    case "int32":
+      data = new Int32Array(raw.buffer, 0, count);
+      break;
+    case "uint8":
+      data = raw;
+      break;
+    case "int64": {
+      const big = new BigInt64Array(raw.buffer, 0, count);
+      data = Float64Array.from(big, (v) => Number(v));
+      break;
+    }
+  }
+  return { dtype, shape, data };
+}
+
+export function serializeNpy(arr: NpyArray): Uint8Array {
+  const count = arr.shape.reduce((a, b) => a * b, 1);
+  if (arr.data.length !== count) {
+    throw new SculptError(`npy data has ${arr.data.length} values but shape [${arr.shape}] needs ${count}`);
+  }
+  const shapeText = arr.shape.length === 1 ? `(${arr.shape[0]},)` : `(${arr.shape.join(", ")})`;
+  let header = `{'descr': '${WRITE_DESCR[arr.dtype]}', 'fortran_order': False, 'shape': ${shapeText}, }`;
+  // Pad so that data starts on a 64-byte boundary (numpy's rule), ending with '\n'.
+  const total = 10 + header.length + 1;
+  header += " ".repeat((64 - (total % 64)) % 64) + "\n";
+  const out = new Uint8Array(10 + header.length + count * ITEMSIZE[arr.dtype]);
+  out.set(MAGIC, 0);
+  out[6] = 1;
+  out[7] = 0;
+  new DataView(out.buffer).setUint16(8, header.length, true);
+  for (let i = 0; i < header.length; i++) out[10 + i] = header.charCodeAt(i);
+  const body = out.subarray(10 + header.length);
+  if (arr.dtype === "int64") {
+    const big = new BigInt64Array(body.buffer, body.byteOffset, count);
+    for (let i = 0; i < count; i++) big[i] = BigInt(Math.round(arr.data[i]));
+  } else {
+    const Ctor = { float32: Float32Array, float64: Float64Array, int32: Int32Array, uint8: Uint8Array }[arr.dtype];
+    new Ctor(body.buffer, body.byteOffset, count).set(arr.data as ArrayLike<number>);
+  }
+  return out;
+}

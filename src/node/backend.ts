@@ -1,0 +1,109 @@
+/**
+ * Backend selection (Node): `auto` picks the fastest that loads — tfjs-node if the user installed
+ * it, then the native oneDNN kernels on the cpu backend when built, WebGPU (npm `webgpu`, Dawn)
+ * when a GPU adapter exists, else wasm with sculpt's fast conv-gradient kernels, else cpu.
+ * Also settable with SCULPT_BACKEND. Every run records what was picked and why.
+ */
+import * as tf from "../core/tf.js";
+// The umbrella package registers every gradient (and the cpu backend) against tfjs-core's Node build.
+import "@tensorflow/tfjs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { SculptError } from "../core/registry.js";
+
+export const BACKENDS = ["auto", "tensorflow", "webgpu", "wasm", "cpu"] as const;
+export type BackendName = (typeof BACKENDS)[number];
+
+export interface BackendInfo {
+  name: string;
+  requested: BackendName;
+  /** Why lesser choices were made (e.g. "tensorflow: @tensorflow/tfjs-node not installed"). */
+  notes: string[];
+}
+
+const require = createRequire(import.meta.url);
+let current: BackendInfo | null = null;
+
+type Loader = () => Promise<boolean>;
+
+const LOADERS: Record<Exclude<BackendName, "auto">, Loader> = {
+  async tensorflow() {
+    try {
+      await import(/* optional */ "@tensorflow/tfjs-node" as string);
+    } catch {
+      return false;
+    }
+    return tf.setBackend("tensorflow");
+  },
+  async webgpu() {
+    try {
+      const { create, globals } = (await import("webgpu" as string)) as { create: (o: string[]) => GPU; globals: object };
+      Object.assign(globalThis, globals);
+      const gpu = create([]);
+      if (!(await gpu.requestAdapter())) return false;
+      Object.defineProperty(globalThis.navigator ?? Object.assign(globalThis, { navigator: {} }).navigator, "gpu", {
+        value: gpu,
+        configurable: true,
+      });
+      await import("@tensorflow/tfjs-backend-webgpu" as string);
+    } catch {
+      return false;
+    }
+    return tf.setBackend("webgpu");
+  },
+  async wasm() {
+    const wasm = await import("@tensorflow/tfjs-backend-wasm");
+    const dir = dirname(require.resolve("@tensorflow/tfjs-backend-wasm/package.json"));
+    wasm.setWasmPaths(join(dir, "dist") + "/");
+    const { registerWasmKernels } = await import("../engine/wasm/index.js");
+    registerWasmKernels();
+    return tf.setBackend("wasm");
+  },
+  async cpu() {
+    return tf.setBackend("cpu");
+  },
+};
+
+/** Select and initialise a backend; idempotent for the same request. */
+export async function initBackend(requested: string = process.env.SCULPT_BACKEND ?? "auto"): Promise<BackendInfo> {
+  if (!(BACKENDS as readonly string[]).includes(requested)) {
+    throw new SculptError(`unknown backend '${requested}'`, `use one of: ${BACKENDS.join(", ")}`);
+  }
+  const req = requested as BackendName;
+  if (current && current.requested === req) return current;
+  const notes: string[] = [];
+  const order: Exclude<BackendName, "auto">[] = req === "auto" ? ["tensorflow", "webgpu", "wasm", "cpu"] : [req];
+  for (const name of order) {
+    let ok = false;
+    try {
+      ok = await LOADERS[name]();
+    } catch (err) {
+      notes.push(`${name}: ${(err as Error).message}`);
+      continue;
+    }
+    if (ok) {
+      current = { name: tf.getBackend(), requested: req, notes };
+      return current;
+    }
+    notes.push(`${name}: not available`);
+  }
+  throw new SculptError(`backend '${req}' could not be loaded (${notes.join("; ")})`, "use --backend auto");
+}
+
+/** Which backends would load here (for `sculpt info`), without changing the active one. */
+export async function probeBackends(): Promise<Record<string, boolean>> {
+  const out: Record<string, boolean> = {};
+  const has = (m: string) => {
+    try {
+      require.resolve(m);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  out.tensorflow = has("@tensorflow/tfjs-node");
+  out.webgpu = has("webgpu") && has("@tensorflow/tfjs-backend-webgpu");
+  out.wasm = has("@tensorflow/tfjs-backend-wasm");
+  out.cpu = true;
+  return out;
+}

@@ -1,0 +1,6 @@
+/** sculpt for Node: files, backends, run folders. Re-exports the core. */
+export * from "../core/index.js";
+export { initBackend, probeBackends, BACKENDS, type BackendInfo, type BackendName } from "./backend.js";
+export { readNpy, writeNpy, readMatrix, writeMatrix } from "./npy-file.js";
+export { writeFileAtomic, writeJsonAtomic } from "./atomic.js";
+export { loadPrior } from "./priors.js";

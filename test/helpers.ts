@@ -1,0 +1,36 @@
+/** Shared test helpers: backends to run every spec on, and the tensor-leak check (STYLE §7). */
+import * as tf from "../src/core/tf.js";
+import { expect } from "vitest";
+import { initBackend } from "../src/node/backend.js";
+import { readFileSync } from "node:fs";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+export const SHARED = join(ROOT, "..", "shared");
+export const FIXTURES = join(SHARED, "fixtures");
+
+/** Backends every conformance spec runs on (the native one joins when built). */
+export const TEST_BACKENDS = (process.env.SCULPT_TEST_BACKENDS ?? "cpu,wasm").split(",");
+
+export async function useBackend(name: string): Promise<void> {
+  await initBackend(name);
+  expect(tf.getBackend()).toBe(name === "auto" ? tf.getBackend() : name);
+}
+
+/** Run fn and assert it leaves no new tensors behind. */
+export async function expectNoLeak<T>(fn: () => T | Promise<T>): Promise<T> {
+  const before = tf.memory().numTensors;
+  const out = await fn();
+  expect(tf.memory().numTensors, "tensors leaked").toBe(before);
+  return out;
+}
+
+export function readJson<T>(path: string): T {
+  return JSON.parse(readFileSync(path, "utf8")) as T;
+}
+
+/** |a-b| ≤ abs + rel·|b| */
+export function close(a: number, b: number, rel: number, abs = 0): boolean {
+  return Math.abs(a - b) <= abs + rel * Math.abs(b);
+}
