@@ -11,6 +11,8 @@ export interface FactorInfo {
   classes(indices: ArrayLike<number>): Int32Array;
   /** Factor values (e.g. pixel positions, colours) for the given rows, [n, numFactors]. */
   values?(indices: ArrayLike<number>): Float32Array;
+  /** Names of the classes of some factors, e.g. `{ shape: ["square", "ellipse", "heart"] }`. */
+  classNames?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface Dataset {
@@ -41,7 +43,12 @@ export interface DatasetOptions {
 
 export interface DatasetEntry {
   description: string;
-  /** Image shape known without loading (architecture choice, `sculpt arch`). */
-  shape: readonly [number, number, number];
+  /**
+   * Image shape known without loading (architecture choice, `sculpt arch`); null where only the
+   * files can tell (a folder of images, a .npy).
+   */
+  shape: readonly [number, number, number] | null;
+  /** Where the data come from (files, URL, package), for the docs and error messages. */
+  source?: string;
   create(options: DatasetOptions): Dataset | Promise<Dataset>;
 }
