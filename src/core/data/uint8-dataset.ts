@@ -16,9 +16,33 @@ export interface Uint8DatasetInit {
   /** Byte value that maps to 1.0 (255 for photos, 1 for binary sets). */
   maxValue?: number;
   /** Class indices, row-major [N, names.length]. */
-  classes?: { names: string[]; sizes: number[]; data: Int32Array | Uint8Array; classNames?: Record<string, readonly string[]> };
+  classes?: ClassTable;
   /** Called before rows are read, to fill any that are not loaded yet. */
   ensure?(indices: ArrayLike<number>): void;
+}
+
+export interface ClassTable {
+  names: string[];
+  sizes: number[];
+  /** Row-major [N, names.length]. */
+  data: Int32Array | Uint8Array;
+  classNames?: Record<string, readonly string[]>;
+}
+
+/** FactorInfo over a stored table of class indices (labels of real sets, factors.npy). */
+export function classFactors(name: string, size: number, table: ClassTable): FactorInfo {
+  const k = table.names.length;
+  return {
+    names: table.names,
+    sizes: table.sizes,
+    classNames: table.classNames,
+    classes(indices) {
+      checkIndices(name, indices, size);
+      const out = new Int32Array(indices.length * k);
+      for (let r = 0; r < indices.length; r++) for (let f = 0; f < k; f++) out[r * k + f] = table.data[indices[r] * k + f];
+      return out;
+    },
+  };
 }
 
 export function uint8Dataset(init: Uint8DatasetInit): Dataset {
@@ -29,19 +53,7 @@ export function uint8Dataset(init: Uint8DatasetInit): Dataset {
   const table = new Float32Array(256);
   const max = init.maxValue ?? 255;
   for (let v = 0; v < 256; v++) table[v] = Math.min(1, v / max);
-  const k = init.classes?.names.length ?? 0;
-  const factors: FactorInfo | undefined = init.classes && {
-    names: init.classes.names,
-    sizes: init.classes.sizes,
-    classNames: init.classes.classNames,
-    classes(indices) {
-      checkIndices(init.name, indices, size);
-      const out = new Int32Array(indices.length * k);
-      const data = init.classes!.data;
-      for (let r = 0; r < indices.length; r++) for (let f = 0; f < k; f++) out[r * k + f] = data[indices[r] * k + f];
-      return out;
-    },
-  };
+  const factors = init.classes && classFactors(init.name, size, init.classes);
   return {
     name: init.name,
     shape: init.shape,
