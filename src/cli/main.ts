@@ -7,10 +7,11 @@ import { SculptError } from "../core/registry.js";
 import { infoCommand } from "./commands/info.js";
 import { mmdCommand } from "./commands/mmd.js";
 import { priorCommand } from "./commands/prior.js";
+import { reportCommand } from "./commands/report.js";
 
 export type CommandInstaller = (program: Command) => void;
 
-const COMMANDS: CommandInstaller[] = [infoCommand, priorCommand, mmdCommand];
+const COMMANDS: CommandInstaller[] = [infoCommand, priorCommand, mmdCommand, reportCommand];
 
 export function buildProgram(): Command {
   const program = new Command("sculpt")

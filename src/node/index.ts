@@ -4,3 +4,4 @@ export { initBackend, probeBackends, BACKENDS, type BackendInfo, type BackendNam
 export { readNpy, writeNpy, readMatrix, writeMatrix } from "./npy-file.js";
 export { writeFileAtomic, writeJsonAtomic } from "./atomic.js";
 export { loadPrior } from "./priors.js";
+export { writeReport, type WriteReportOptions, type WrittenReport } from "./report/index.js";

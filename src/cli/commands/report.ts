@@ -1,0 +1,20 @@
+/** `sculpt report --run DIR | --sweep DIR [--out FILE.html] [--json]`: one self-contained HTML report. */
+import type { Command } from "commander";
+import { writeReport } from "../../node/report/index.js";
+import { printJson } from "../output.js";
+
+export function reportCommand(program: Command): void {
+  program
+    .command("report")
+    .description("write a self-contained HTML report of a run folder or of a sweep (a folder of run folders)")
+    .option("--run <dir>", "a run folder written by `sculpt train`")
+    .option("--sweep <dir>", "a folder of run folders")
+    .option("--out <file>", "output HTML file (default: report.html in the run or sweep folder)")
+    .option("--title <title>", "page title")
+    .option("--json", "print a JSON summary")
+    .action(async (opts: { run?: string; sweep?: string; out?: string; title?: string; json?: boolean }) => {
+      const written = await writeReport({ run: opts.run, sweep: opts.sweep, out: opts.out, title: opts.title });
+      if (opts.json) printJson(written);
+      else console.log(`wrote ${written.out} (${Math.round(written.bytes / 1024)} KiB: ${written.sections.join(", ")})`);
+    });
+}

@@ -1,0 +1,52 @@
+/**
+ * `writeReport`: one self-contained HTML report of a run folder or of a sweep (a folder of run
+ * folders, or a list of them), written atomically. `sculpt report` and `sculpt demo` call this.
+ */
+import { join, resolve } from "node:path";
+import { SculptError } from "../../core/registry.js";
+import { writeFileAtomic } from "../atomic.js";
+import { runReportHtml, type RunReportOptions } from "./run-report.js";
+import { listRunFolders, sweepRecordsFromRuns, sweepReportHtml } from "./sweep-report.js";
+
+export interface WriteReportOptions extends RunReportOptions {
+  /** A run folder. */
+  run?: string;
+  /** A folder of run folders, or the run folders themselves. */
+  sweep?: string | readonly string[];
+  /** Output file (default: report.html inside the run or sweep folder). */
+  out?: string;
+}
+
+export interface WrittenReport {
+  out: string;
+  bytes: number;
+  /** Ids of the report's sections. */
+  sections: string[];
+}
+
+/**
+ * @example
+ * const { out } = await writeReport({ run: "runs/xy-ae-mmd" }); // → runs/xy-ae-mmd/report.html
+ */
+export async function writeReport(options: WriteReportOptions): Promise<WrittenReport> {
+  if ((options.run === undefined) === (options.sweep === undefined)) {
+    throw new SculptError("a report is of one run or of one sweep", "pass exactly one of --run DIR or --sweep DIR");
+  }
+  let built: { html: string; sections: string[] };
+  let out: string;
+  if (options.run !== undefined) {
+    built = await runReportHtml(options.run, options);
+    out = options.out ?? join(options.run, "report.html");
+  } else {
+    const sweep = options.sweep!;
+    const dirs = typeof sweep === "string" ? listRunFolders(sweep) : [...sweep];
+    built = await sweepReportHtml(sweepRecordsFromRuns(dirs), { title: options.title, onWarning: options.onWarning });
+    out = options.out ?? join(typeof sweep === "string" ? sweep : ".", "report.html");
+  }
+  writeFileAtomic(out, built.html);
+  return { out: resolve(out), bytes: Buffer.byteLength(built.html), sections: built.sections };
+}
+
+export { runReportHtml, type RunDecoder, type RunReportOptions } from "./run-report.js";
+export { sweepReportHtml, sweepRecordsFromRuns, listRunFolders, SWEEP_METRICS } from "./sweep-report.js";
+export { renderSvg, encodePng, pngDataUri } from "./render.js";

@@ -1,0 +1,209 @@
+/**
+ * The report of one run as a single self-contained HTML page: overview (config, environment,
+ * status), training curves, metrics grouped by namespace, the latent space (covariance and
+ * marginals against the prior), reconstructions and, when a decoder can be loaded, traversals.
+ * Each part is omitted with a note when its files are missing, so a report works mid-training.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import {
+  covarianceHeatmapSpec,
+  gridFigureSvg,
+  latentLabel,
+  latentTraversals,
+  marginalsSpec,
+  reconstructionGrid,
+  trainingCurvesSpec,
+  traversalRanges,
+  type DecodeFn,
+} from "../../core/figures/index.js";
+import type { Prior } from "../../core/priors/types.js";
+import { SculptError } from "../../core/registry.js";
+import { loadPrior } from "../priors.js";
+import { RUN_FILES } from "../run-format.js";
+import { escapeHtml, figure, formatNumber, note, page, table, type Cell, type Section } from "./html.js";
+import { pngDataUri, renderSvg } from "./render.js";
+import { readRunFiles, type RunFiles } from "./run-folder.js";
+
+/** What traversals need from a trained run: its decoder. */
+export interface RunDecoder {
+  decode: DecodeFn;
+  dispose?(): void;
+}
+
+export interface RunReportOptions {
+  /** Load the run's decoder (e.g. the run loader); without it, traversals are left out. */
+  openRun?: (dir: string) => RunDecoder | Promise<RunDecoder>;
+  traversalInputs?: number;
+  /** Page title (default "sculpt run: NAME"). */
+  title?: string;
+  traversalSteps?: number;
+  onWarning?: (message: string) => void;
+}
+
+export interface BuiltReport {
+  html: string;
+  /** Ids of the sections present. */
+  sections: string[];
+}
+
+export async function runReportHtml(dir: string, options: RunReportOptions = {}): Promise<BuiltReport> {
+  const run = readRunFiles(dir);
+  const svg = (spec: Parameters<typeof renderSvg>[0], id: string) => renderSvg(spec, { idPrefix: id, onWarning: options.onWarning });
+  const sections: Section[] = [overview(run)];
+
+  if (run.history.length > 0) {
+    const bad = run.badHistoryLines ? note(`${run.badHistoryLines} unreadable line(s) of ${RUN_FILES.history} skipped.`) : "";
+    sections.push({ id: "training", title: "Training", body: figure(await svg(trainingCurvesSpec(run.history), "curves")) + bad });
+  } else sections.push({ id: "training", title: "Training", body: note(`No ${RUN_FILES.history} yet.`) });
+
+  sections.push({
+    id: "metrics",
+    title: "Metrics",
+    body: run.metrics ? metricsTables(run.metrics) : note(`No ${RUN_FILES.metrics}: run \`sculpt eval\` on this run.`),
+  });
+
+  let prior: Prior | null = null;
+  if (run.latents) {
+    const parts: string[] = [];
+    try {
+      prior = loadPrior((run.config.prior ?? "gaussian") as string, run.latents.cols);
+    } catch (err) {
+      parts.push(note(`The prior could not be rebuilt (${(err as Error).message}); marginals are shown without it.`));
+    }
+    const n = run.latents.rows;
+    parts.push(
+      figure(await svg(covarianceHeatmapSpec(run.latents), "cov"), `Sample covariance of ${n} evaluation codes (${RUN_FILES.latents}).`),
+    );
+    parts.push(
+      figure(
+        await svg(marginalsSpec(run.latents, prior), "marginals"),
+        prior
+          ? `Histogram of each latent dimension over ${n} codes, with the prior ${prior.description} ${prior.marginalPdf ? "density" : "(a histogram of its samples)"}.`
+          : `Histogram of each latent dimension over ${n} codes.`,
+      ),
+    );
+    sections.push({ id: "latents", title: "Latent space", body: parts.join("\n") });
+  } else sections.push({ id: "latents", title: "Latent space", body: note(`No ${RUN_FILES.latents} yet.`) });
+
+  if (run.recon) {
+    const grid = reconstructionGrid(run.recon.data, run.recon.shape);
+    const labels = Array.from({ length: grid.columns }, (_, c) => (c % 2 === 0 ? "input" : "recon"));
+    const body = figure(
+      gridFigureSvg(grid, { href: pngDataUri(grid), colLabels: labels }),
+      `Evaluation inputs beside their reconstructions (${RUN_FILES.recon}).`,
+    );
+    sections.push({ id: "reconstructions", title: "Reconstructions", body });
+  }
+
+  const traversals = await traversalSection(run, prior, options);
+  if (traversals) sections.push(traversals);
+
+  const subtitle = [run.config.model && modelName(run.config.model), run.config.dataset, run.latents && `d = ${run.latents.cols}`, run.dir]
+    .filter(Boolean)
+    .join(" · ");
+  return { html: page(options.title ?? `sculpt run: ${run.name}`, subtitle, sections), sections: sections.map((s) => s.id) };
+}
+
+function modelName(model: unknown): string {
+  return typeof model === "string" ? model : typeof (model as { kind?: unknown }).kind === "string" ? (model as { kind: string }).kind : "";
+}
+
+function valueCell(v: unknown): Cell {
+  if (typeof v === "number") return v;
+  if (typeof v === "string") return { html: `<span class="mono">${escapeHtml(v)}</span>` };
+  return { html: `<span class="mono">${escapeHtml(JSON.stringify(v))}</span>` };
+}
+
+function overview(run: RunFiles): Section {
+  const parts: string[] = [];
+  const status = run.status;
+  if (status) {
+    parts.push(
+      `<p>Status: <b>${escapeHtml(String(status.state))}</b> at epoch ${escapeHtml(String(status.epoch))}, step ${escapeHtml(String(status.step))}${status.message ? ` — ${escapeHtml(String(status.message))}` : ""}</p>`,
+    );
+    const collapse = status.collapse as { epoch?: number; minVariance?: number } | undefined;
+    if (collapse) {
+      parts.push(
+        `<p class="warn">The codes collapsed at epoch ${escapeHtml(String(collapse.epoch))} (smallest variance ${escapeHtml(formatNumber(Number(collapse.minVariance)))}).</p>`,
+      );
+    }
+  }
+  parts.push(
+    "<h3>Configuration</h3>",
+    table(
+      ["field", "value"],
+      Object.entries(run.config).map(([k, v]) => [k, valueCell(v)]),
+    ),
+  );
+  if (run.environment)
+    parts.push(
+      "<h3>Environment</h3>",
+      table(
+        ["field", "value"],
+        Object.entries(run.environment).map(([k, v]) => [k, valueCell(Array.isArray(v) ? v.join("; ") : v)]),
+      ),
+    );
+  return { id: "overview", title: "Overview", body: parts.join("\n") };
+}
+
+/** One table per namespace: the part of the key before the first "." or "/". */
+function metricsTables(metrics: Record<string, number | string>): string {
+  const groups = new Map<string, [string, number | string][]>();
+  for (const [k, v] of Object.entries(metrics)) {
+    const ns = /^[^./]+/.exec(k)?.[0] ?? k;
+    groups.set(ns, [...(groups.get(ns) ?? []), [k, v]]);
+  }
+  if (groups.size === 0) return note(`${RUN_FILES.metrics} is empty.`);
+  const blocks = [...groups.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([ns, rows]) => {
+      const body = rows
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [k === ns ? "(value)" : k.slice(ns.length + 1), valueCell(v)] as Cell[]);
+      return `<div><h3>${escapeHtml(ns)}</h3>${table(["metric", "value"], body, "metrics")}</div>`;
+    });
+  return `<div class="row">${blocks.join("\n")}</div>`;
+}
+
+async function traversalSection(run: RunFiles, prior: Prior | null, options: RunReportOptions): Promise<Section | null> {
+  const hasDecoder = existsSync(join(run.dir, RUN_FILES.decoder));
+  if (!run.latents || !hasDecoder) return null;
+  if (!options.openRun)
+    return { id: "traversals", title: "Latent traversals", body: note("No run loader was given, so traversals are left out.") };
+  if (!run.recon || run.recon.shape.length !== 5) {
+    return { id: "traversals", title: "Latent traversals", body: note(`Traversals need ${RUN_FILES.recon} for the image shape.`) };
+  }
+  const [, , h, w, c] = run.recon.shape;
+  let decoder: RunDecoder;
+  try {
+    decoder = await options.openRun(run.dir);
+  } catch (err) {
+    if (!(err instanceof SculptError)) throw err;
+    return { id: "traversals", title: "Latent traversals", body: note(`The decoder could not be loaded: ${err.problem}`) };
+  }
+  try {
+    const ranges = traversalRanges(run.latents, prior);
+    const inputs = Array.from({ length: Math.min(options.traversalInputs ?? 3, run.latents.rows) }, (_, i) => i);
+    const steps = options.traversalSteps ?? 9;
+    const found = await latentTraversals(run.latents, decoder.decode, { inputs, steps, imageShape: [h, w, c], ranges });
+    const rowLabels = ranges.map(([lo, hi], j) => `${latentLabel(j)} ${formatNumber(lo)}…${formatNumber(hi)}`);
+    // Tiles of at least ~32 px, so several inputs' traversals fit side by side.
+    const scale = Math.max(1, Math.ceil(32 / h));
+    const figs = found.map((t) =>
+      figure(gridFigureSvg(t.grid, { href: pngDataUri(t.grid), rowLabels, scale, title: `input ${t.input + 1}` })),
+    );
+    const source = prior?.marginalRange ? `the prior's range (${prior.description})` : "the codes' 2nd–98th percentiles";
+    return {
+      id: "traversals",
+      title: "Latent traversals",
+      body:
+        `<div class="row">${figs.join("")}</div>` +
+        note(
+          `Each row sets one latent to ${steps} evenly spaced values across ${source}, keeping the input's other codes; columns go from low to high.`,
+        ),
+    };
+  } finally {
+    decoder.dispose?.();
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * Reports end to end: a run report and a sweep report built from small valid run folders, checked
+ * for structure (sections, figures, embedded PNGs), self-containment, escaping, atomic writes and
+ * clear errors; and `sculpt report` through the CLI.
+ */
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { PNG } from "pngjs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SculptError } from "../src/core/registry.js";
+import { writeReport } from "../src/node/index.js";
+import { ROOT } from "./helpers.js";
+import { blobDecode, FAKE_SIZE, writeFakeRun } from "./report-fixture.js";
+
+let tmp: string;
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), "sculpt-report-"));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** Every way an HTML page could reach outside itself. */
+function externalRefs(html: string): string[] {
+  const hits = html.match(/(?:src|href)\s*=\s*"(?!data:|#)[^"]*"|url\((?!#|data:)[^)]*\)|@import|<script|<link|<iframe/gi) ?? [];
+  return hits;
+}
+
+function pngsIn(html: string): PNG[] {
+  return [...html.matchAll(/data:image\/png;base64,([A-Za-z0-9+/=]+)/g)].map((m) => PNG.sync.read(Buffer.from(m[1], "base64")));
+}
+
+describe("run report", () => {
+  it("holds every section, inline SVG figures and PNG image grids, and nothing external", async () => {
+    const dir = join(tmp, "run-a");
+    writeFakeRun(dir, { withDecoder: true, name: "</title><script>alert(1)</script>" });
+    const warnings: string[] = [];
+    const out = join(tmp, "a.html");
+    const written = await writeReport({ run: dir, out, openRun: () => ({ decode: blobDecode }), onWarning: (w) => warnings.push(w) });
+    expect(written.sections).toEqual(["overview", "training", "metrics", "latents", "reconstructions", "traversals"]);
+    expect(warnings).toEqual([]);
+    const html = readFileSync(out, "utf8");
+    expect(written.bytes).toBe(Buffer.byteLength(html));
+    expect(externalRefs(html)).toEqual([]);
+    // The run's name is user text: escaped, never markup.
+    expect(html).not.toContain("<script>alert(1)");
+    expect(html).toContain("&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;");
+    // Curves, covariance, marginals (vega) + reconstructions and 3 traversals (image grids).
+    expect(html.match(/<svg /g)).toHaveLength(3 + 1 + 3);
+    for (const label of ["loss/total", "loss/mmd", "Covariance of the codes", "prior density", "completeness", "nmse"])
+      expect(html).toContain(label);
+    const pngs = pngsIn(html);
+    expect(pngs).toHaveLength(4);
+    // Reconstructions: 4 rows of 16-px tiles; traversals: one row per latent dimension (4).
+    expect(pngs[0].height).toBeGreaterThan(4 * FAKE_SIZE);
+    expect(pngs[1].height).toBe(4 * (FAKE_SIZE + 1) + 1);
+    // Inline SVGs share one id namespace: ids must be unique across the page.
+    const ids = [...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
+    expect(new Set(ids).size).toBe(ids.length);
+    // Written atomically: no temp file left beside the report.
+    expect(readdirSync(tmp).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("works mid-training: missing metrics, latents and decoder leave notes, a torn history line is skipped", async () => {
+    const dir = join(tmp, "run-b");
+    writeFakeRun(dir, { withMetrics: false });
+    rmSync(join(dir, "latents.npy"));
+    writeFileSync(join(dir, "history.jsonl"), readFileSync(join(dir, "history.jsonl"), "utf8") + '{"epoch": 7, "loss/to');
+    const written = await writeReport({ run: dir });
+    expect(written.out).toBe(join(dir, "report.html"));
+    expect(written.sections).not.toContain("traversals");
+    const html = readFileSync(written.out, "utf8");
+    expect(html).toContain("No metrics.json");
+    expect(html).toContain("No latents.npy yet");
+    expect(html).toContain("1 unreadable line(s)");
+  });
+
+  it("draws prior samples for a prior without a density, and says when it cannot load a decoder", async () => {
+    const dir = join(tmp, "run-c");
+    writeFakeRun(join(tmp, "source"), { dim: 2, prior: "gaussian" });
+    writeFakeRun(dir, { dim: 2, prior: `empirical(${join(tmp, "source", "latents.npy")})`, withDecoder: true });
+    const written = await writeReport({
+      run: dir,
+      openRun: () => {
+        throw new SculptError("no trained weights yet");
+      },
+    });
+    const html = readFileSync(written.out, "utf8");
+    expect(html).toContain("prior samples");
+    expect(html).toContain("The decoder could not be loaded: no trained weights yet");
+  });
+
+  it("gives clear errors for a missing folder or config, and writes nothing", async () => {
+    const out = join(tmp, "never.html");
+    await expect(writeReport({ run: join(tmp, "nope"), out })).rejects.toThrow(/run folder not found/);
+    mkdirSync(join(tmp, "empty"));
+    await expect(writeReport({ run: join(tmp, "empty"), out })).rejects.toThrow(/no config.json/);
+    writeFileSync(join(tmp, "empty", "config.json"), "{ not json");
+    await expect(writeReport({ run: join(tmp, "empty"), out })).rejects.toThrow(/config.json is not valid JSON/);
+    await expect(writeReport({ out })).rejects.toThrow(/exactly one of/);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe("sweep report", () => {
+  it("draws the sweep figures and a mean ± std table per model from a folder of runs", async () => {
+    const sweep = join(tmp, "sweep");
+    for (const model of ["ae", "ae-mmd"]) {
+      for (const dim of [2, 3])
+        for (const seed of [0, 1])
+          writeFakeRun(join(sweep, `${model}-${dim}-${seed}`), {
+            model,
+            dim,
+            seed,
+            prior: "gaussian",
+            n: 60,
+            noise: model === "ae" ? 0.6 : 0.2,
+          });
+    }
+    const warnings: string[] = [];
+    const written = await writeReport({ sweep, title: "Sweep <1>", onWarning: (w) => warnings.push(w) });
+    expect(warnings).toEqual([]);
+    expect(written.out).toBe(join(sweep, "report.html"));
+    const html = readFileSync(written.out, "utf8");
+    expect(externalRefs(html)).toEqual([]);
+    expect(html).toContain("<title>Sweep &lt;1&gt;</title>");
+    expect(html.match(/<svg /g)).toHaveLength(3); // LPS, NMSE, DCI-vs-LPS
+    for (const t of ["LPS against latent size", "NMSE against latent size", "DCI disentanglement against LPS"]) expect(html).toContain(t);
+    // One table per model; each (latent size) row has mean ± std over its 2 seeds.
+    expect(html).toContain("<h3>ae</h3>");
+    expect(html).toContain("<h3>ae-mmd</h3>");
+    expect(html.match(/ ± /g)!.length).toBeGreaterThanOrEqual(2 * 2 * 3);
+    await expect(writeReport({ sweep: join(tmp, "empty-sweep-does-not-exist") })).rejects.toThrow(/sweep folder not found/);
+  });
+
+  it("labels a model trained under several priors by its prior", async () => {
+    const dirs = [join(tmp, "p1"), join(tmp, "p2")];
+    writeFakeRun(dirs[0], { prior: "gaussian", dim: 2, n: 50 });
+    writeFakeRun(dirs[1], { prior: "uniform", dim: 2, n: 50 });
+    const written = await writeReport({ sweep: dirs, out: join(tmp, "p.html") });
+    const html = readFileSync(written.out, "utf8");
+    expect(html).toContain("ae-mmd · gaussian");
+    expect(html).toContain("ae-mmd · uniform");
+  });
+});
+
+describe("sculpt report (CLI)", () => {
+  const run = promisify(execFile);
+  const cli = (...args: string[]) =>
+    run(process.execPath, ["--import", "tsx", "-e", "import('./src/cli/main.ts').then((m) => m.main(process.argv))", "sculpt", ...args], {
+      cwd: ROOT,
+    });
+
+  it("writes the report and prints where; a missing run folder is a clear error", async () => {
+    const dir = join(tmp, "cli-run");
+    writeFakeRun(dir, { n: 80 });
+    const { stdout } = await cli("report", "--run", dir, "--json");
+    const summary = JSON.parse(stdout);
+    expect(summary.out).toBe(join(dir, "report.html"));
+    expect(existsSync(summary.out)).toBe(true);
+    const failed = await cli("report", "--run", join(tmp, "missing")).catch((e) => e);
+    expect(failed.code).toBe(2);
+    expect(failed.stderr).toContain("run folder not found");
+    expect(failed.stderr).toContain("fix:");
+  });
+});
