@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../src/cli/main.js";
 import { SculptError } from "../src/core/registry.js";
 import { writeReport } from "../src/node/index.js";
 import { ROOT } from "./helpers.js";
@@ -38,7 +39,7 @@ describe("run report", () => {
     const warnings: string[] = [];
     const out = join(tmp, "a.html");
     const written = await writeReport({ run: dir, out, openRun: () => ({ decode: blobDecode }), onWarning: (w) => warnings.push(w) });
-    expect(written.sections).toEqual(["overview", "training", "metrics", "latents", "reconstructions", "traversals"]);
+    expect(written.sections).toEqual(["overview", "data", "training", "metrics", "latents", "reconstructions", "traversals"]);
     expect(warnings).toEqual([]);
     const html = readFileSync(out, "utf8");
     expect(written.bytes).toBe(Buffer.byteLength(html));
@@ -46,15 +47,16 @@ describe("run report", () => {
     // The run's name is user text: escaped, never markup.
     expect(html).not.toContain("<script>alert(1)");
     expect(html).toContain("&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;");
-    // Curves, covariance, marginals (vega) + reconstructions and 3 traversals (image grids).
-    expect(html.match(/<svg /g)).toHaveLength(3 + 1 + 3);
+    // Curves, covariance, marginals (vega) + data preview, reconstructions and 3 traversals (image grids).
+    expect(html.match(/<svg /g)).toHaveLength(3 + 1 + 1 + 3);
     for (const label of ["loss/total", "loss/mmd", "Covariance of the codes", "prior density", "completeness", "nmse"])
       expect(html).toContain(label);
     const pngs = pngsIn(html);
-    expect(pngs).toHaveLength(4);
-    // Reconstructions: 4 rows of 16-px tiles; traversals: one row per latent dimension (4).
-    expect(pngs[0].height).toBeGreaterThan(4 * FAKE_SIZE);
-    expect(pngs[1].height).toBe(4 * (FAKE_SIZE + 1) + 1);
+    expect(pngs).toHaveLength(5);
+    // The data preview is 8×8 tiles; reconstructions 4 rows of 16-px tiles; traversals one row per latent dimension (4).
+    expect(pngs[0].width).toBe(pngs[0].height);
+    expect(pngs[1].height).toBeGreaterThan(4 * FAKE_SIZE);
+    expect(pngs[2].height).toBe(4 * (FAKE_SIZE + 1) + 1);
     // Inline SVGs share one id namespace: ids must be unique across the page.
     const ids = [...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
     expect(new Set(ids).size).toBe(ids.length);
@@ -64,7 +66,7 @@ describe("run report", () => {
 
   it("works mid-training: missing metrics, latents and decoder leave notes, a torn history line is skipped", async () => {
     const dir = join(tmp, "run-b");
-    writeFakeRun(dir, { withMetrics: false });
+    writeFakeRun(dir, { withMetrics: false, dataset: "no-such-set" });
     rmSync(join(dir, "latents.npy"));
     writeFileSync(join(dir, "history.jsonl"), readFileSync(join(dir, "history.jsonl"), "utf8") + '{"epoch": 7, "loss/to');
     const written = await writeReport({ run: dir });
@@ -74,6 +76,7 @@ describe("run report", () => {
     expect(html).toContain("No metrics.json");
     expect(html).toContain("No latents.npy yet");
     expect(html).toContain("1 unreadable line(s)");
+    expect(html).toContain("The data set could not be opened: unknown dataset &#39;no-such-set&#39;");
   });
 
   it("draws prior samples for a prior without a density, and says when it cannot load a decoder", async () => {
@@ -152,13 +155,16 @@ describe("sculpt report (CLI)", () => {
       cwd: ROOT,
     });
 
-  it("writes the report and prints where; a missing run folder is a clear error", async () => {
+  it("writes the report where asked", async () => {
     const dir = join(tmp, "cli-run");
     writeFakeRun(dir, { n: 80 });
-    const { stdout } = await cli("report", "--run", dir, "--json");
-    const summary = JSON.parse(stdout);
-    expect(summary.out).toBe(join(dir, "report.html"));
-    expect(existsSync(summary.out)).toBe(true);
+    const out = join(tmp, "cli-out", "r.html");
+    await main(["node", "sculpt", "report", "--run", dir, "--out", out]);
+    expect(process.exitCode ?? 0).toBe(0);
+    expect(readFileSync(out, "utf8")).toContain("<h2>Latent space</h2>");
+  });
+
+  it("explains a missing run folder on stderr and exits with status 2", async () => {
     const failed = await cli("report", "--run", join(tmp, "missing")).catch((e) => e);
     expect(failed.code).toBe(2);
     expect(failed.stderr).toContain("run folder not found");

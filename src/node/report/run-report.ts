@@ -10,8 +10,10 @@ import {
   covarianceHeatmapSpec,
   gridFigureSvg,
   latentLabel,
+  imageBatch,
   latentTraversals,
   marginalsSpec,
+  previewGrid,
   reconstructionGrid,
   trainingCurvesSpec,
   traversalRanges,
@@ -19,6 +21,8 @@ import {
 } from "../../core/figures/index.js";
 import type { Prior } from "../../core/priors/types.js";
 import { SculptError } from "../../core/registry.js";
+import { loadDataset } from "../data/index.js";
+import { previewIndices } from "../data/preview.js";
 import { loadPrior } from "../priors.js";
 import { RUN_FILES } from "../run-format.js";
 import { escapeHtml, figure, formatNumber, note, page, table, type Cell, type Section } from "./html.js";
@@ -35,6 +39,8 @@ export interface RunReportOptions {
   /** Load the run's decoder (e.g. the run loader); without it, traversals are left out. */
   openRun?: (dir: string) => RunDecoder | Promise<RunDecoder>;
   traversalInputs?: number;
+  /** Show an 8×8 preview of the run's training set (default true; needs its files for real sets). */
+  dataPreview?: boolean;
   /** Page title (default "sculpt run: NAME"). */
   title?: string;
   traversalSteps?: number;
@@ -51,6 +57,7 @@ export async function runReportHtml(dir: string, options: RunReportOptions = {})
   const run = readRunFiles(dir);
   const svg = (spec: Parameters<typeof renderSvg>[0], id: string) => renderSvg(spec, { idPrefix: id, onWarning: options.onWarning });
   const sections: Section[] = [overview(run)];
+  if (options.dataPreview ?? true) sections.push(await dataSection(run));
 
   if (run.history.length > 0) {
     const bad = run.badHistoryLines ? note(`${run.badHistoryLines} unreadable line(s) of ${RUN_FILES.history} skipped.`) : "";
@@ -103,6 +110,24 @@ export async function runReportHtml(dir: string, options: RunReportOptions = {})
     .filter(Boolean)
     .join(" · ");
   return { html: page(options.title ?? `sculpt run: ${run.name}`, subtitle, sections), sections: sections.map((s) => s.id) };
+}
+
+/** An 8×8 grid of training images drawn by a seeded choice (as `sculpt data preview` does). */
+async function dataSection(run: RunFiles): Promise<Section> {
+  const name = run.config.dataset;
+  const section = (body: string): Section => ({ id: "data", title: "Data", body });
+  if (typeof name !== "string") return section(note("The config names no data set."));
+  try {
+    const options = (run.config.datasetOptions ?? {}) as Record<string, unknown>;
+    const d = await loadDataset(name, { ...options, split: "train" });
+    const indices = previewIndices(d.size, 64, 0);
+    const grid = previewGrid(imageBatch(d.images(indices), [indices.length, ...d.shape]));
+    const caption = `${indices.length} of the ${d.size} training images of ${name} (${d.shape.join("×")}).`;
+    return section(figure(gridFigureSvg(grid, { href: pngDataUri(grid) }), caption));
+  } catch (err) {
+    if (!(err instanceof SculptError)) throw err;
+    return section(note(`The data set could not be opened: ${err.problem}`));
+  }
 }
 
 function modelName(model: unknown): string {
