@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { SculptError } from "../core/registry.js";
+import { dataCommand } from "./commands/data.js";
 import { infoCommand } from "./commands/info.js";
 import { mmdCommand } from "./commands/mmd.js";
 import { priorCommand } from "./commands/prior.js";
@@ -11,7 +12,7 @@ import { reportCommand } from "./commands/report.js";
 
 export type CommandInstaller = (program: Command) => void;
 
-const COMMANDS: CommandInstaller[] = [infoCommand, priorCommand, mmdCommand, reportCommand];
+const COMMANDS: CommandInstaller[] = [infoCommand, priorCommand, mmdCommand, reportCommand, dataCommand];
 
 export function buildProgram(): Command {
   const program = new Command("sculpt")

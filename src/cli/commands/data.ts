@@ -1,0 +1,80 @@
+/** `sculpt data list|info|preview|export`: the data sets, what they hold, a grid of images, .npy exports. */
+import type { Command } from "commander";
+import type { DatasetOptions, Split } from "../../core/data/types.js";
+import { SculptError } from "../../core/registry.js";
+import { datasetInfo, exportDataset, listDatasets, loadDataset, writePreview } from "../../node/data/index.js";
+import { intOption, printJson } from "../output.js";
+
+interface OpenOptions {
+  split: string;
+  root?: string;
+  limit?: string;
+  json?: boolean;
+}
+
+function datasetOptions(opts: OpenOptions): Partial<DatasetOptions> {
+  if (opts.split !== "train" && opts.split !== "test")
+    throw new SculptError(`unknown split '${opts.split}'`, "use --split train or --split test");
+  return { split: opts.split as Split, root: opts.root, limit: opts.limit === undefined ? undefined : intOption(opts.limit, "limit") };
+}
+
+/** The options every subcommand that opens a set shares. */
+function withOpenOptions(cmd: Command): Command {
+  return cmd
+    .option("--split <split>", "train|test", "train")
+    .option("--root <dir>", "folder (or file) of the data; default per set, see `data list`")
+    .option("--json", "print JSON");
+}
+
+export function dataCommand(program: Command): void {
+  const data = program.command("data").description("data sets: list, describe, preview, export");
+
+  data
+    .command("list")
+    .description("every data set, with its image shape and source")
+    .option("--json", "print JSON")
+    .action((opts: { json?: boolean }) => {
+      const sets = listDatasets();
+      if (opts.json) return printJson(sets);
+      for (const s of sets) console.log(`${s.name.padEnd(14)} ${s.shape ? s.shape.join("×").padEnd(9) : "(files)  "} ${s.description}`);
+    });
+
+  withOpenOptions(data.command("info <name>").description("size, shape, factors and split rule of a set"))
+    .option("--limit <n>", "keep the first n images of the split")
+    .action(async (name: string, opts: OpenOptions) => {
+      const info = datasetInfo(name, await loadDataset(name, datasetOptions(opts)));
+      if (opts.json) return printJson(info);
+      console.log(`${info.name}: ${info.size} images of ${info.shape.join("×")} — ${info.description}`);
+      console.log(`split: ${info.splitRule}`);
+      if (info.factors) console.log(`factors: ${info.factors.names.map((n, k) => `${n} (${info.factors!.sizes[k]})`).join(", ")}`);
+      console.log(`source: ${info.source}`);
+    });
+
+  withOpenOptions(data.command("preview <name>").description("an 8×8 grid of images as a PNG"))
+    .requiredOption("--out <file>", "output .png")
+    .option("--seed <s>", "seed of the image draw", "0")
+    .option("--rows <n>", "rows of the grid", "8")
+    .option("--cols <n>", "columns of the grid", "8")
+    .option("--scale <k>", "enlarge each pixel k times (default: images below 64 px are enlarged)")
+    .action(async (name: string, opts: OpenOptions & { out: string; seed: string; rows: string; cols: string; scale?: string }) => {
+      const d = await loadDataset(name, datasetOptions(opts));
+      const out = writePreview(opts.out, d, {
+        seed: intOption(opts.seed, "seed"),
+        rows: intOption(opts.rows, "rows"),
+        cols: intOption(opts.cols, "cols"),
+        scale: opts.scale === undefined ? undefined : intOption(opts.scale, "scale"),
+      });
+      if (opts.json) printJson({ dataset: name, ...out });
+      else console.log(`wrote ${out.images} images of ${name} to ${out.out} (${out.width}×${out.height})`);
+    });
+
+  withOpenOptions(data.command("export <name>").description("write images.npy, factors.npy, values.npy and info.json"))
+    .requiredOption("--out <dir>", "output folder")
+    .option("--limit <n>", "export only the first n images of the split")
+    .action(async (name: string, opts: OpenOptions & { out: string }) => {
+      const d = await loadDataset(name, datasetOptions(opts));
+      const out = exportDataset(d, opts.out, { info: { dataset: name, split: opts.split } });
+      if (opts.json) printJson({ dataset: name, ...out });
+      else console.log(`wrote ${out.images} images of ${name} to ${out.files.join(", ")}`);
+    });
+}
