@@ -5,7 +5,9 @@
  */
 type Bench = () => Promise<{ run: () => Promise<unknown> }>;
 
-const BENCHMARKS: Record<string, Bench> = {};
+const BENCHMARKS: Record<string, Bench> = {
+  lps: () => import("./lps.js"),
+};
 
 async function main(): Promise<void> {
   const names = process.argv.slice(2).filter((a) => !a.startsWith("-"));
