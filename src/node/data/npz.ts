@@ -124,7 +124,7 @@ export async function readNpzMembers(path: string, readers: Record<string, Membe
     }
     if (!failure) unzip.push(new Uint8Array(0), true);
   } catch (err) {
-    fail(new SculptError(`${path}: corrupt zip (${(err as Error).message})`, "download the file again"));
+    fail(new SculptError(`${path}: truncated or corrupt zip (${(err as Error).message})`, "download the file again"));
   }
   if (failure) throw failure;
   for (const key of found)
