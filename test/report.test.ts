@@ -38,7 +38,13 @@ describe("run report", () => {
     writeFakeRun(dir, { withDecoder: true, name: "</title><script>alert(1)</script>" });
     const warnings: string[] = [];
     const out = join(tmp, "a.html");
-    const written = await writeReport({ run: dir, out, openRun: () => ({ decode: blobDecode }), onWarning: (w) => warnings.push(w) });
+    const written = await writeReport({
+      run: dir,
+      out,
+      openRun: () => ({ decode: blobDecode }),
+      traversalDims: 3,
+      onWarning: (w) => warnings.push(w),
+    });
     expect(written.sections).toEqual(["overview", "data", "training", "metrics", "latents", "reconstructions", "traversals"]);
     expect(warnings).toEqual([]);
     const html = readFileSync(out, "utf8");
@@ -56,7 +62,11 @@ describe("run report", () => {
     // The data preview is 8×8 tiles; reconstructions 4 rows of 16-px tiles; traversals one row per latent dimension (4).
     expect(pngs[0].width).toBe(pngs[0].height);
     expect(pngs[1].height).toBeGreaterThan(4 * FAKE_SIZE);
-    expect(pngs[2].height).toBe(4 * (FAKE_SIZE + 1) + 1);
+    // Traversals: one row per traversed dimension, capped at the 3 with the largest variance (z1, z3, z4 here).
+    expect(pngs[2].height).toBe(3 * (FAKE_SIZE + 1) + 1);
+    const traversals = html.slice(html.indexOf('<section id="traversals">'));
+    expect(traversals).toContain("Only the 3 dimensions with the largest code variance");
+    expect([..."1234"].map((j) => traversals.includes(`>z${j} `))).toEqual([true, false, true, true]);
     // Inline SVGs share one id namespace: ids must be unique across the page.
     const ids = [...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
     expect(new Set(ids).size).toBe(ids.length);

@@ -26,14 +26,16 @@ export interface Traversal {
   /** Index of the input (row of the codes) this traversal starts from. */
   input: number;
   grid: ImageGrid;
-  /** The interval each row sweeps. */
-  ranges: [number, number][];
+  /** The latent dimension of each row. */
+  dims: readonly number[];
 }
 
 export interface TraversalOptions {
   /** Rows of `codes` to start from (default: the first 3). */
   inputs?: readonly number[];
   steps?: number;
+  /** Which latent dimensions get a row, in order (default: all). */
+  dims?: readonly number[];
   /** [height, width, channels] of one decoded image. */
   imageShape: readonly [number, number, number];
   ranges: [number, number][];
@@ -46,23 +48,25 @@ export async function latentTraversals(codes: Matrix, decode: DecodeFn, options:
     throw new SculptError(`${options.ranges.length} ranges given for ${codes.cols} latent dimensions`);
   const inputs = options.inputs ?? Array.from({ length: Math.min(3, codes.rows) }, (_, i) => i);
   const d = codes.cols;
+  const dims = options.dims ?? Array.from({ length: d }, (_, j) => j);
+  if (dims.some((j) => !(j >= 0 && j < d))) throw new SculptError(`traversal dimensions [${dims}] are not all in 0…${d - 1}`);
   const [h, w, c] = options.imageShape;
   const out: Traversal[] = [];
   for (const input of inputs) {
     if (input < 0 || input >= codes.rows) throw new SculptError(`traversal input ${input} is not a row of the ${codes.rows} codes`);
-    // [d·steps, d]: row j·steps + s is the input's code with z_j set to step s of its range.
-    const z = new Float32Array(d * steps * d);
-    for (let j = 0; j < d; j++) {
+    // [rows·steps, d]: row r·steps + s is the input's code with z_dims[r] set to step s of its range.
+    const z = new Float32Array(dims.length * steps * d);
+    for (const [r, j] of dims.entries()) {
       const [lo, hi] = options.ranges[j];
       for (let s = 0; s < steps; s++) {
-        const row = (j * steps + s) * d;
+        const row = (r * steps + s) * d;
         for (let k = 0; k < d; k++) z[row + k] = codes.data[input * d + k];
         z[row + j] = lo + ((hi - lo) * s) / (steps - 1);
       }
     }
-    const images = await decode(matrix(d * steps, d, z));
-    const batch = imageBatch(images, [d * steps, h, w, c], "decoded traversal images");
-    out.push({ input, grid: tileImages(batch, { columns: steps, pad: 1 }), ranges: options.ranges });
+    const images = await decode(matrix(dims.length * steps, d, z));
+    const batch = imageBatch(images, [dims.length * steps, h, w, c], "decoded traversal images");
+    out.push({ input, grid: tileImages(batch, { columns: steps, pad: 1 }), dims });
   }
   return out;
 }

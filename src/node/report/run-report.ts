@@ -7,6 +7,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import {
+  covariance,
   covarianceHeatmapSpec,
   gridFigureSvg,
   latentLabel,
@@ -19,6 +20,7 @@ import {
   traversalRanges,
   type DecodeFn,
 } from "../../core/figures/index.js";
+import type { Matrix } from "../../core/matrix.js";
 import type { Prior } from "../../core/priors/types.js";
 import { SculptError } from "../../core/registry.js";
 import { loadDataset } from "../data/index.js";
@@ -39,6 +41,8 @@ export interface RunReportOptions {
   /** Load the run's decoder (e.g. the run loader); without it, traversals are left out. */
   openRun?: (dir: string) => RunDecoder | Promise<RunDecoder>;
   traversalInputs?: number;
+  /** Most latent dimensions to traverse (those with the largest code variance); default 10. */
+  traversalDims?: number;
   /** Show an 8×8 preview of the run's training set (default true; needs its files for real sets). */
   dataPreview?: boolean;
   /** Page title (default "sculpt run: NAME"). */
@@ -191,6 +195,17 @@ function metricsTables(metrics: Record<string, number | string>): string {
   return `<div class="row">${blocks.join("\n")}</div>`;
 }
 
+/** The `max` dimensions whose codes vary most, in index order (all of them when d ≤ max). */
+function traversalDims(codes: Matrix, max: number): number[] {
+  const all = Array.from({ length: codes.cols }, (_, j) => j);
+  if (codes.cols <= max) return all;
+  const cov = covariance(codes);
+  return all
+    .sort((a, b) => cov[b * codes.cols + b] - cov[a * codes.cols + a])
+    .slice(0, max)
+    .sort((a, b) => a - b);
+}
+
 async function traversalSection(run: RunFiles, prior: Prior | null, options: RunReportOptions): Promise<Section | null> {
   const hasDecoder = existsSync(join(run.dir, RUN_FILES.decoder));
   if (!run.latents || !hasDecoder) return null;
@@ -211,21 +226,23 @@ async function traversalSection(run: RunFiles, prior: Prior | null, options: Run
     const ranges = traversalRanges(run.latents, prior);
     const inputs = Array.from({ length: Math.min(options.traversalInputs ?? 3, run.latents.rows) }, (_, i) => i);
     const steps = options.traversalSteps ?? 9;
-    const found = await latentTraversals(run.latents, decoder.decode, { inputs, steps, imageShape: [h, w, c], ranges });
-    const rowLabels = ranges.map(([lo, hi], j) => `${latentLabel(j)} ${formatNumber(lo)}…${formatNumber(hi)}`);
+    const dims = traversalDims(run.latents, options.traversalDims ?? 10);
+    const found = await latentTraversals(run.latents, decoder.decode, { inputs, dims, steps, imageShape: [h, w, c], ranges });
+    const rowLabels = dims.map((j) => `${latentLabel(j)} ${formatNumber(ranges[j][0])}…${formatNumber(ranges[j][1])}`);
     // Tiles of at least ~32 px, so several inputs' traversals fit side by side.
     const scale = Math.max(1, Math.ceil(32 / h));
     const figs = found.map((t) =>
       figure(gridFigureSvg(t.grid, { href: pngDataUri(t.grid), rowLabels, scale, title: `input ${t.input + 1}` })),
     );
     const source = prior?.marginalRange ? `the prior's range (${prior.description})` : "the codes' 2nd–98th percentiles";
+    const subset = dims.length < run.latents.cols ? ` Only the ${dims.length} dimensions with the largest code variance are shown.` : "";
     return {
       id: "traversals",
       title: "Latent traversals",
       body:
         `<div class="row">${figs.join("")}</div>` +
         note(
-          `Each row sets one latent to ${steps} evenly spaced values across ${source}, keeping the input's other codes; columns go from low to high.`,
+          `Each row sets one latent to ${steps} evenly spaced values across ${source}, keeping the input's other codes; columns go from low to high.${subset}`,
         ),
     };
   } finally {
