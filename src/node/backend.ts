@@ -10,8 +10,9 @@ import "@tensorflow/tfjs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { SculptError } from "../core/registry.js";
+import { loadNativeAddon } from "./native.js";
 
-export const BACKENDS = ["auto", "tensorflow", "webgpu", "wasm", "cpu"] as const;
+export const BACKENDS = ["auto", "tensorflow", "webgpu", "native", "wasm", "cpu"] as const;
 export type BackendName = (typeof BACKENDS)[number];
 
 export interface BackendInfo {
@@ -51,6 +52,13 @@ const LOADERS: Record<Exclude<BackendName, "auto">, Loader> = {
     }
     return tf.setBackend("webgpu");
   },
+  async native() {
+    const { addon, reason } = loadNativeAddon();
+    if (!addon) throw new Error(reason);
+    const { registerNativeBackend } = await import("../engine/native/index.js");
+    registerNativeBackend(addon);
+    return tf.setBackend("native");
+  },
   async wasm() {
     const wasm = await import("@tensorflow/tfjs-backend-wasm");
     const dir = dirname(require.resolve("@tensorflow/tfjs-backend-wasm/package.json"));
@@ -72,7 +80,7 @@ export async function initBackend(requested: string = process.env.SCULPT_BACKEND
   const req = requested as BackendName;
   if (current && current.requested === req) return current;
   const notes: string[] = [];
-  const order: Exclude<BackendName, "auto">[] = req === "auto" ? ["tensorflow", "webgpu", "wasm", "cpu"] : [req];
+  const order: Exclude<BackendName, "auto">[] = req === "auto" ? ["tensorflow", "webgpu", "native", "wasm", "cpu"] : [req];
   for (const name of order) {
     let ok = false;
     try {
@@ -82,6 +90,9 @@ export async function initBackend(requested: string = process.env.SCULPT_BACKEND
       continue;
     }
     if (ok) {
+      const skipped = notes.find((n) => n.startsWith("native: "));
+      // The one line a user without the native kernels sees: why training is slower than it could be.
+      if (req === "auto" && skipped) console.error(`sculpt: ${skipped}; using ${name}`);
       current = { name: tf.getBackend(), requested: req, notes };
       return current;
     }
@@ -103,6 +114,7 @@ export async function probeBackends(): Promise<Record<string, boolean>> {
   };
   out.tensorflow = has("@tensorflow/tfjs-node");
   out.webgpu = has("webgpu") && has("@tensorflow/tfjs-backend-webgpu");
+  out.native = loadNativeAddon().addon !== null;
   out.wasm = has("@tensorflow/tfjs-backend-wasm");
   out.cpu = true;
   return out;

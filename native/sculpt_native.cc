@@ -1,0 +1,404 @@
+// sculpt's native CPU kernels: a Node addon (N-API) over oneDNN for convolutions and its sgemm for
+// matrix products, plus a few OpenMP elementwise loops. Every function works synchronously on
+// caller-owned Float32Arrays in tfjs layouts (NHWC activations, HWIO filters, row-major
+// matrices); primitives are built once per shape and cached, and tensors whose layout differs
+// from the one oneDNN picks go through cached reorders. The TS side (src/node/native.ts) checks
+// shapes; this file trusts them.
+#include <napi.h>
+#include <omp.h>
+
+#include <cmath>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "oneapi/dnnl/dnnl.hpp"
+
+namespace {
+
+using dnnl::memory;
+using tag = memory::format_tag;
+using dt = memory::data_type;
+
+dnnl::engine &cpuEngine() {
+  static dnnl::engine eng(dnnl::engine::kind::cpu, 0);
+  return eng;
+}
+
+dnnl::stream &cpuStream() {
+  static dnnl::stream s(cpuEngine());
+  return s;
+}
+
+// One lock for the caches and the stream: Node worker threads may share this module.
+std::mutex gLock;
+
+// How oneDNN may lay out activations: 0 = keep the caller's NHWC (no reorders), 1 = let oneDNN
+// choose (blocked layouts, reordered on the way in and out). Filters are always free to choose.
+int gActivationLayout = 0;
+
+enum Kind { kForward = 0, kBackwardData = 1, kBackwardWeights = 2 };
+
+// Geometry as passed from TS, in this order.
+struct Geom {
+  int n, ih, iw, ic, oh, ow, oc, kh, kw, sh, sw, dh, dw, pt, pl, pb, pr, channelsFirst;
+};
+constexpr int kGeomLen = 18;
+
+// A caller tensor in its own layout and the layout the primitive wants. When they differ, the
+// primitive reads or writes `inner` and a cached reorder copies to or from the caller's buffer.
+struct Port {
+  memory outer;
+  memory inner;
+  bool same = true;
+  dnnl::reorder toInner, toOuter;
+
+  void init(const memory::desc &user, const memory::desc &wanted, bool isInput) {
+    auto &eng = cpuEngine();
+    outer = memory(user, eng, DNNL_MEMORY_NONE);
+    same = user == wanted;
+    if (same) {
+      inner = outer;
+      return;
+    }
+    inner = memory(wanted, eng);
+    if (isInput)
+      toInner = dnnl::reorder(outer, inner);
+    else
+      toOuter = dnnl::reorder(inner, outer);
+  }
+  void before(void *ptr) {
+    outer.set_data_handle(ptr);
+    if (!same && toInner) toInner.execute(cpuStream(), outer, inner);
+  }
+  void after() {
+    if (!same && toOuter) toOuter.execute(cpuStream(), inner, outer);
+  }
+};
+
+struct ConvPlan {
+  dnnl::primitive prim;
+  Port src, wei, dst, bias;
+  bool hasBias = false;
+  std::string impl;
+};
+
+memory::dims activationDims(int n, int c, int h, int w) { return {n, c, h, w}; }
+
+struct Descs {
+  memory::desc srcUser, weiUser, dstUser, src, wei, dst, bias;
+  memory::dims strides, dil, padL, padR;
+};
+
+Descs makeDescs(int kind, const Geom &g) {
+  Descs d;
+  const tag act = g.channelsFirst ? tag::nchw : tag::nhwc;
+  const memory::dims srcDims = activationDims(g.n, g.ic, g.ih, g.iw);
+  const memory::dims dstDims = activationDims(g.n, g.oc, g.oh, g.ow);
+  const memory::dims weiDims = {g.oc, g.ic, g.kh, g.kw};
+  d.srcUser = memory::desc(srcDims, dt::f32, act);
+  d.dstUser = memory::desc(dstDims, dt::f32, act);
+  d.weiUser = memory::desc(weiDims, dt::f32, tag::hwio);
+  tag chosen = gActivationLayout == 0 ? act : tag::any;
+  // With few input channels oneDNN's direct NHWC data-gradient kernels vectorise poorly (~5x
+  // slower); its gemm path on NCHW wins even counting the reorders (measured, 1 and 3 channels).
+  if (kind == kBackwardData && g.ic <= 4) chosen = tag::nchw;
+  d.src = memory::desc(srcDims, dt::f32, chosen);
+  d.dst = memory::desc(dstDims, dt::f32, chosen);
+  d.wei = memory::desc(weiDims, dt::f32, tag::any);
+  d.bias = memory::desc({g.oc}, dt::f32, tag::a);
+  d.strides = {g.sh, g.sw};
+  // oneDNN counts dilation from 0 (0 = dense kernel); tfjs from 1.
+  d.dil = {g.dh - 1, g.dw - 1};
+  d.padL = {g.pt, g.pl};
+  d.padR = {g.pb, g.pr};
+  return d;
+}
+
+dnnl::convolution_forward::desc forwardDesc(const Descs &d, bool withBias) {
+  using F = dnnl::convolution_forward;
+  const auto pk = dnnl::prop_kind::forward_training;
+  const auto alg = dnnl::algorithm::convolution_direct;
+  if (withBias) return F::desc(pk, alg, d.src, d.wei, d.bias, d.dst, d.strides, d.dil, d.padL, d.padR);
+  return F::desc(pk, alg, d.src, d.wei, d.dst, d.strides, d.dil, d.padL, d.padR);
+}
+
+// Activation codes shared with TS: 0 none, 1 relu, 2 relu6, 3 elu, 4 sigmoid, 5 leakyrelu, 6 tanh.
+void appendActivation(dnnl::post_ops &ops, int act, float alpha) {
+  using A = dnnl::algorithm;
+  switch (act) {
+    case 1: ops.append_eltwise(1.f, A::eltwise_relu, 0.f, 0.f); break;
+    case 2: ops.append_eltwise(1.f, A::eltwise_clip, 0.f, 6.f); break;
+    case 3: ops.append_eltwise(1.f, A::eltwise_elu, 1.f, 0.f); break;
+    case 4: ops.append_eltwise(1.f, A::eltwise_logistic, 0.f, 0.f); break;
+    case 5: ops.append_eltwise(1.f, A::eltwise_relu, alpha, 0.f); break;
+    case 6: ops.append_eltwise(1.f, A::eltwise_tanh, 0.f, 0.f); break;
+    default: break;
+  }
+}
+
+std::unique_ptr<ConvPlan> buildPlan(int kind, const Geom &g, bool withBias, int act, float alpha) {
+  auto plan = std::make_unique<ConvPlan>();
+  auto &eng = cpuEngine();
+  const Descs d = makeDescs(kind, g);
+  if (kind == kForward) {
+    dnnl::primitive_attr attr;
+    if (act != 0) {
+      dnnl::post_ops ops;
+      appendActivation(ops, act, alpha);
+      attr.set_post_ops(ops);
+    }
+    dnnl::convolution_forward::primitive_desc pd(forwardDesc(d, withBias), attr, eng);
+    plan->src.init(d.srcUser, pd.src_desc(), true);
+    plan->wei.init(d.weiUser, pd.weights_desc(), true);
+    plan->dst.init(d.dstUser, pd.dst_desc(), false);
+    if (withBias) plan->bias.init(d.bias, pd.bias_desc(), true);
+    plan->hasBias = withBias;
+    plan->impl = pd.impl_info_str();
+    plan->prim = dnnl::convolution_forward(pd);
+  } else if (kind == kBackwardData) {
+    dnnl::convolution_forward::primitive_desc hint(forwardDesc(d, false), eng);
+    dnnl::convolution_backward_data::desc bd(dnnl::algorithm::convolution_direct, d.src, d.wei, d.dst, d.strides,
+                                             d.dil, d.padL, d.padR);
+    dnnl::convolution_backward_data::primitive_desc pd(bd, eng, hint);
+    // Ports named after tensors: dst carries dy in, src carries dx out.
+    plan->dst.init(d.dstUser, pd.diff_dst_desc(), true);
+    plan->wei.init(d.weiUser, pd.weights_desc(), true);
+    plan->src.init(d.srcUser, pd.diff_src_desc(), false);
+    plan->impl = pd.impl_info_str();
+    plan->prim = dnnl::convolution_backward_data(pd);
+  } else {
+    dnnl::convolution_forward::primitive_desc hint(forwardDesc(d, false), eng);
+    dnnl::convolution_backward_weights::desc bd(dnnl::algorithm::convolution_direct, d.src, d.wei, d.dst,
+                                                d.strides, d.dil, d.padL, d.padR);
+    dnnl::convolution_backward_weights::primitive_desc pd(bd, eng, hint);
+    plan->src.init(d.srcUser, pd.src_desc(), true);
+    plan->dst.init(d.dstUser, pd.diff_dst_desc(), true);
+    plan->wei.init(d.weiUser, pd.diff_weights_desc(), false);
+    plan->impl = pd.impl_info_str();
+    plan->prim = dnnl::convolution_backward_weights(pd);
+  }
+  return plan;
+}
+
+std::unordered_map<std::string, std::unique_ptr<ConvPlan>> gPlans;
+
+ConvPlan &planFor(int kind, const Geom &g, bool withBias, int act, float alpha) {
+  std::string key(reinterpret_cast<const char *>(&g), sizeof(Geom));
+  const int extra[4] = {kind, withBias ? 1 : 0, act, gActivationLayout};
+  key.append(reinterpret_cast<const char *>(extra), sizeof(extra));
+  key.append(reinterpret_cast<const char *>(&alpha), sizeof(alpha));
+  auto it = gPlans.find(key);
+  if (it != gPlans.end()) return *it->second;
+  auto plan = buildPlan(kind, g, withBias, act, alpha);
+  auto &ref = *plan;
+  gPlans.emplace(std::move(key), std::move(plan));
+  return ref;
+}
+
+void runPlan(int kind, ConvPlan &p, float *a, float *b, float *out, float *bias) {
+  auto &s = cpuStream();
+  std::unordered_map<int, memory> args;
+  if (kind == kForward) {
+    p.src.before(a);
+    p.wei.before(b);
+    p.dst.outer.set_data_handle(out);
+    args = {{DNNL_ARG_SRC, p.src.inner}, {DNNL_ARG_WEIGHTS, p.wei.inner}, {DNNL_ARG_DST, p.dst.inner}};
+    if (p.hasBias) {
+      p.bias.before(bias);
+      args.insert({DNNL_ARG_BIAS, p.bias.inner});
+    }
+    p.prim.execute(s, args);
+    p.dst.after();
+  } else if (kind == kBackwardData) {
+    p.dst.before(a);
+    p.wei.before(b);
+    p.src.outer.set_data_handle(out);
+    args = {{DNNL_ARG_DIFF_DST, p.dst.inner}, {DNNL_ARG_WEIGHTS, p.wei.inner}, {DNNL_ARG_DIFF_SRC, p.src.inner}};
+    p.prim.execute(s, args);
+    p.src.after();
+  } else {
+    p.src.before(a);
+    p.dst.before(b);
+    p.wei.outer.set_data_handle(out);
+    args = {{DNNL_ARG_SRC, p.src.inner}, {DNNL_ARG_DIFF_DST, p.dst.inner}, {DNNL_ARG_DIFF_WEIGHTS, p.wei.inner}};
+    p.prim.execute(s, args);
+    p.wei.after();
+  }
+  s.wait();
+}
+
+float *floats(const Napi::Value &v, size_t minLen, const char *what) {
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array)
+    throw Napi::TypeError::New(v.Env(), std::string(what) + " must be a Float32Array");
+  auto arr = v.As<Napi::Float32Array>();
+  if (arr.ElementLength() < minLen)
+    throw Napi::RangeError::New(v.Env(), std::string(what) + " is shorter than its shape says");
+  return arr.Data();
+}
+
+Geom readGeom(const Napi::Value &v) {
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array ||
+      v.As<Napi::Int32Array>().ElementLength() != kGeomLen)
+    throw Napi::TypeError::New(v.Env(), "geometry must be an Int32Array of 18 numbers");
+  Geom g;
+  std::memcpy(&g, v.As<Napi::Int32Array>().Data(), sizeof(Geom));
+  return g;
+}
+
+// conv(kind, geom, a, b, out[, bias, activation, alpha]):
+//   kind 0: a = x, b = filter, out = y;  1: a = dy, b = filter, out = dx;  2: a = x, b = dy, out = dfilter.
+Napi::Value Conv(const Napi::CallbackInfo &info) {
+  auto env = info.Env();
+  const int kind = info[0].As<Napi::Number>().Int32Value();
+  const Geom g = readGeom(info[1]);
+  const size_t xs = size_t(g.n) * g.ih * g.iw * g.ic, ys = size_t(g.n) * g.oh * g.ow * g.oc,
+               ws = size_t(g.kh) * g.kw * g.ic * g.oc;
+  size_t aLen = xs, bLen = ws, outLen = ys;
+  if (kind == kBackwardData) aLen = ys, outLen = xs;
+  if (kind == kBackwardWeights) bLen = ys, outLen = ws;
+  float *a = floats(info[2], aLen, "a");
+  float *b = floats(info[3], bLen, "b");
+  float *out = floats(info[4], outLen, "out");
+  float *bias = nullptr;
+  int act = 0;
+  float alpha = 0.f;
+  if (kind == kForward && info.Length() > 5 && !info[5].IsNull() && !info[5].IsUndefined())
+    bias = floats(info[5], size_t(g.oc), "bias");
+  if (kind == kForward && info.Length() > 6) act = info[6].As<Napi::Number>().Int32Value();
+  if (kind == kForward && info.Length() > 7) alpha = info[7].As<Napi::Number>().FloatValue();
+  std::lock_guard<std::mutex> lock(gLock);
+  try {
+    auto &plan = planFor(kind, g, bias != nullptr, act, alpha);
+    runPlan(kind, plan, a, b, out, bias);
+  } catch (const dnnl::error &e) {
+    throw Napi::Error::New(env, std::string("oneDNN: ") + e.what());
+  }
+  return env.Undefined();
+}
+
+// convImpl(kind, geom[, withBias, activation]) -> the oneDNN implementation name chosen for it.
+Napi::Value ConvImpl(const Napi::CallbackInfo &info) {
+  auto env = info.Env();
+  const int kind = info[0].As<Napi::Number>().Int32Value();
+  const Geom g = readGeom(info[1]);
+  std::lock_guard<std::mutex> lock(gLock);
+  try {
+    return Napi::String::New(env, planFor(kind, g, false, 0, 0.f).impl);
+  } catch (const dnnl::error &e) {
+    throw Napi::Error::New(env, std::string("oneDNN: ") + e.what());
+  }
+}
+
+// Activation applied in place after a matmul (same codes as appendActivation).
+void activateInPlace(float *c, size_t len, int act, float alpha) {
+  if (act == 0) return;
+#pragma omp parallel for schedule(static) if (len > 32768)
+  for (size_t i = 0; i < len; i++) {
+    const float v = c[i];
+    float r = v;
+    switch (act) {
+      case 1: r = v > 0.f ? v : 0.f; break;
+      case 2: r = v < 0.f ? 0.f : (v > 6.f ? 6.f : v); break;
+      case 3: r = v > 0.f ? v : std::expm1(v); break;
+      case 4: r = 1.f / (1.f + std::exp(-v)); break;
+      case 5: r = v > 0.f ? v : alpha * v; break;
+      case 6: r = std::tanh(v); break;
+      default: break;
+    }
+    c[i] = r;
+  }
+}
+
+// matmul(a, b, out, batchA, batchB, m, n, k, transA, transB[, bias, biasLen, activation, alpha]):
+// out[i] = op(a[i]) · op(b[i]) (+ bias broadcast over rows) for i < max(batchA, batchB); a batch
+// of 1 broadcasts.
+Napi::Value MatMul(const Napi::CallbackInfo &info) {
+  auto env = info.Env();
+  const int64_t batchA = info[3].As<Napi::Number>().Int64Value(), batchB = info[4].As<Napi::Number>().Int64Value();
+  const int64_t m = info[5].As<Napi::Number>().Int64Value(), n = info[6].As<Napi::Number>().Int64Value(),
+                k = info[7].As<Napi::Number>().Int64Value();
+  const bool ta = info[8].As<Napi::Boolean>().Value(), tb = info[9].As<Napi::Boolean>().Value();
+  const int64_t batch = batchA > batchB ? batchA : batchB;
+  float *a = floats(info[0], size_t(batchA * m * k), "a");
+  float *b = floats(info[1], size_t(batchB * k * n), "b");
+  float *c = floats(info[2], size_t(batch * m * n), "out");
+  float *bias = nullptr;
+  int64_t biasLen = 0;
+  int act = 0;
+  float alpha = 0.f;
+  if (info.Length() > 10 && !info[10].IsNull() && !info[10].IsUndefined()) {
+    biasLen = info[11].As<Napi::Number>().Int64Value();
+    bias = floats(info[10], size_t(biasLen), "bias");
+  }
+  if (info.Length() > 12) act = info[12].As<Napi::Number>().Int32Value();
+  if (info.Length() > 13) alpha = info[13].As<Napi::Number>().FloatValue();
+  const int64_t lda = ta ? m : k, ldb = tb ? k : n;
+  const int64_t sa = batchA == 1 ? 0 : m * k, sb = batchB == 1 ? 0 : k * n;
+  std::lock_guard<std::mutex> lock(gLock);
+  // Bias (a row vector or a full [m, n] / [batch, m, n] tensor) goes in first so sgemm adds to it.
+  float beta = 0.f;
+  if (bias) {
+    beta = 1.f;
+    const int64_t per = m * n;
+#pragma omp parallel for schedule(static) if (batch * per > 32768)
+    for (int64_t i = 0; i < batch * per; i++) c[i] = bias[biasLen == n ? i % n : (biasLen == per ? i % per : i)];
+  }
+  // Many small products: one per thread, each single-threaded; otherwise sgemm splits each one.
+  const bool perThread = batch >= 2 * omp_get_max_threads() && m * n * k < (1 << 18);
+  dnnl_status_t status = dnnl_success;
+  if (perThread) {
+#pragma omp parallel for schedule(static)
+    for (int64_t i = 0; i < batch; i++) {
+      auto st = dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, k, 1.f, a + i * sa, lda, b + i * sb, ldb, beta,
+                           c + i * m * n, n);
+      if (st != dnnl_success) status = st;
+    }
+  } else {
+    for (int64_t i = 0; i < batch && status == dnnl_success; i++)
+      status = dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, k, 1.f, a + i * sa, lda, b + i * sb, ldb, beta,
+                          c + i * m * n, n);
+  }
+  if (status != dnnl_success) throw Napi::Error::New(env, "oneDNN sgemm failed with status " + std::to_string(status));
+  activateInPlace(c, size_t(batch * m * n), act, alpha);
+  return env.Undefined();
+}
+
+Napi::Value Configure(const Napi::CallbackInfo &info) {
+  auto env = info.Env();
+  auto opts = info[0].As<Napi::Object>();
+  std::lock_guard<std::mutex> lock(gLock);
+  if (opts.Has("threads")) {
+    const int t = opts.Get("threads").As<Napi::Number>().Int32Value();
+    if (t > 0) omp_set_num_threads(t);
+  }
+  if (opts.Has("activationLayout")) {
+    gActivationLayout = opts.Get("activationLayout").As<Napi::Number>().Int32Value();
+  }
+  return env.Undefined();
+}
+
+Napi::Value Info(const Napi::CallbackInfo &info) {
+  auto env = info.Env();
+  auto out = Napi::Object::New(env);
+  const dnnl_version_t *v = dnnl_version();
+  out.Set("onednn", std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->patch));
+  out.Set("threads", omp_get_max_threads());
+  out.Set("cachedPlans", double(gPlans.size()));
+  return out;
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("conv", Napi::Function::New(env, Conv));
+  exports.Set("convImpl", Napi::Function::New(env, ConvImpl));
+  exports.Set("matmul", Napi::Function::New(env, MatMul));
+  exports.Set("configure", Napi::Function::New(env, Configure));
+  exports.Set("info", Napi::Function::New(env, Info));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(sculpt_native, Init)

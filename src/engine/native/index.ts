@@ -1,0 +1,38 @@
+/**
+ * The `native` TensorFlow.js backend: tfjs-backend-cpu's backend class (tensors are plain typed
+ * arrays) with every cpu kernel re-registered under the name 'native', and the heavy ones
+ * (convolutions, matrix products) replaced by sculpt's oneDNN addon. The addon object comes from
+ * the caller (src/node/native.ts loads it), so this folder never touches files.
+ */
+import * as tf from "../../core/tf.js";
+import { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
+import type { NativeAddon } from "./addon.js";
+import { nativeKernelConfigs } from "./kernels.js";
+
+export type { NativeAddon } from "./addon.js";
+export { ConvKind, ACTIVATION_CODES } from "./addon.js";
+export { nativeStats } from "./kernels.js";
+
+export const NATIVE_BACKEND = "native";
+
+/** Register the 'native' backend and its kernels once; later calls do nothing. */
+export function registerNativeBackend(addon: NativeAddon): void {
+  if (tf.findBackendFactory(NATIVE_BACKEND)) return;
+  const own = nativeKernelConfigs(addon);
+  const taken = new Set(own.map((k) => k.kernelName));
+  for (const k of tf.getKernelsForBackend("cpu")) {
+    if (!taken.has(k.kernelName)) tf.registerKernel({ ...k, backendName: NATIVE_BACKEND });
+  }
+  for (const k of own) tf.registerKernel(k);
+  // Lowest priority: used only when asked for by name.
+  tf.registerBackend(
+    NATIVE_BACKEND,
+    () => {
+      const backend = new MathBackendCPU();
+      // The cpu backend greets Node users with advice to install tfjs-node; not wanted here.
+      (backend as unknown as { firstUse: boolean }).firstUse = false;
+      return backend;
+    },
+    -1,
+  );
+}

@@ -1,0 +1,261 @@
+/**
+ * The native backend agrees with tfjs's cpu backend: convolutions (forward and both gradients)
+ * over strides, paddings, odd sizes and small channel counts, matrix products with transposes and
+ * batches, fused bias/activation, and a few training steps of a tiny conv autoencoder. Every case
+ * also checks that the addon, not the cpu fallback, computed it.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import * as tf from "../../core/tf.js";
+import { initBackend } from "../../node/backend.js";
+import { loadNativeAddon } from "../../node/native.js";
+import { mmd } from "../../core/divergences/mmd.js";
+import { expectNoLeak } from "../../../test/helpers.js";
+import { nativeStats } from "./index.js";
+
+const load = loadNativeAddon();
+
+/** Deterministic values in [-1, 1). */
+function values(n: number, seed: number): Float32Array {
+  let s = seed >>> 0 || 1;
+  return Float32Array.from({ length: n }, () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 31 - 1;
+  });
+}
+
+function rand(shape: number[], seed: number): tf.Tensor {
+  return tf.tensor(values(tf.util.sizeFromShape(shape), seed), shape);
+}
+
+/** Run fn on a backend and return its outputs as plain arrays. */
+async function on(backend: string, fn: () => tf.Tensor[]): Promise<Float32Array[]> {
+  await initBackend(backend);
+  const outs = tf.tidy(fn);
+  const data = outs.map((t) => t.dataSync() as Float32Array);
+  tf.dispose(outs);
+  return data;
+}
+
+/** Max |a-b| relative to the largest |b| (float32 sums in another order differ by ~1e-7 of that). */
+function relError(a: Float32Array, b: Float32Array): number {
+  expect(a.length).toBe(b.length);
+  let err = 0;
+  let scale = 1e-6;
+  for (let i = 0; i < a.length; i++) {
+    err = Math.max(err, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return err / scale;
+}
+
+/** Compare fn on native against cpu, and require that no native kernel fell back to cpu. */
+async function agrees(fn: () => tf.Tensor[], tol = 2e-5): Promise<void> {
+  const want = await on("cpu", fn);
+  const fallbacks = { ...nativeStats.fallbacks };
+  const got = await on("native", fn);
+  expect(nativeStats.fallbacks, "a kernel fell back to cpu").toEqual(fallbacks);
+  want.forEach((w, i) => expect(relError(got[i], w), `output ${i}`).toBeLessThan(tol));
+}
+
+interface ConvCase {
+  x: number[];
+  filter: number[];
+  strides: number | [number, number];
+  pad: "same" | "valid" | [[number, number], [number, number], [number, number], [number, number]];
+  dilations?: number;
+}
+
+const CONVS: Record<string, ConvCase> = {
+  "batch 1, 1→8 channels, stride 1, same, odd size": { x: [1, 7, 9, 1], filter: [3, 3, 1, 8], strides: 1, pad: "same" },
+  "3→8, 4×4 stride 2, same": { x: [2, 8, 8, 3], filter: [4, 4, 3, 8], strides: 2, pad: "same" },
+  "asymmetric same padding (5 px, 4×4, stride 2)": { x: [2, 5, 5, 3], filter: [4, 4, 3, 8], strides: 2, pad: "same" },
+  "8→3, stride 2, valid, odd sizes": { x: [3, 9, 7, 8], filter: [3, 3, 8, 3], strides: 2, pad: "valid" },
+  "valid with an unused last row/column (6 px, 3×3, stride 2)": { x: [2, 6, 6, 8], filter: [3, 3, 8, 1], strides: 2, pad: "valid" },
+  "8→8, mixed strides": { x: [2, 9, 8, 8], filter: [3, 2, 8, 8], strides: [2, 1], pad: "same" },
+  "explicit asymmetric pads": {
+    x: [2, 6, 7, 3],
+    filter: [3, 3, 3, 8],
+    strides: 1,
+    pad: [
+      [0, 0],
+      [1, 2],
+      [0, 1],
+      [0, 0],
+    ],
+  },
+  "1→1 channel, batch 1": { x: [1, 6, 6, 1], filter: [4, 4, 1, 1], strides: 2, pad: "same" },
+  "the paper's 4×4 stride-2 layer, 32→32": { x: [4, 16, 16, 32], filter: [4, 4, 32, 32], strides: 2, pad: "same" },
+};
+
+describe.skipIf(!load.addon)(`native backend vs cpu${load.addon ? "" : ` (skipped: ${load.reason})`}`, () => {
+  beforeAll(async () => {
+    await initBackend("native");
+  });
+
+  it("is what auto picks when built", async () => {
+    const info = await initBackend("auto");
+    expect(info.name).toBe("native");
+  });
+
+  for (const [name, c] of Object.entries(CONVS)) {
+    it(`conv2d forward and gradients: ${name}`, async () => {
+      await agrees(() => {
+        const x = rand(c.x, 1);
+        const w = rand(c.filter, 2);
+        const y = tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.strides, c.pad);
+        const dy = rand(y.shape, 3);
+        // dx runs Conv2DBackpropInput, dw Conv2DBackpropFilter.
+        const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+          tf
+            .conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad)
+            .mul(dy)
+            .sum(),
+        )([x, w]);
+        return [y, dx, dw];
+      });
+    });
+  }
+
+  it("conv2d with dilations", async () => {
+    await agrees(() => [tf.conv2d(rand([2, 11, 10, 3], 1) as tf.Tensor4D, rand([3, 3, 3, 4], 2) as tf.Tensor4D, 1, "same", "NHWC", 2)]);
+  });
+
+  it("conv2d in NCHW", async () => {
+    await agrees(() => {
+      const x = rand([2, 3, 8, 7], 1) as tf.Tensor4D;
+      const w = rand([3, 3, 3, 5], 2) as tf.Tensor4D;
+      const dy = rand([2, 5, 4, 4], 3);
+      const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+        tf
+          .conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, "same", "NCHW")
+          .mul(dy)
+          .sum(),
+      )([x, w]);
+      return [tf.conv2d(x, w, 2, "same", "NCHW"), dx, dw];
+    });
+  });
+
+  it("conv2dTranspose (a decoder layer) to an odd output size", async () => {
+    await agrees(() => [
+      tf.conv2dTranspose(rand([2, 4, 4, 8], 1) as tf.Tensor4D, rand([4, 4, 3, 8], 2) as tf.Tensor4D, [2, 7, 7, 3], 2, "same"),
+    ]);
+  });
+
+  for (const activation of ["linear", "relu", "relu6", "elu", "sigmoid", "leakyrelu"] as const) {
+    it(`fused conv2d with bias and ${activation}`, async () => {
+      await agrees(() => [
+        tf.fused.conv2d({
+          x: rand([2, 8, 8, 3], 1) as tf.Tensor4D,
+          filter: rand([3, 3, 3, 6], 2) as tf.Tensor4D,
+          strides: 1,
+          pad: "same",
+          bias: rand([6], 3),
+          activation,
+          leakyreluAlpha: 0.3,
+        }),
+      ]);
+    });
+  }
+
+  it("fused conv2d with prelu falls back to the cpu kernel, and says so", async () => {
+    await initBackend("native");
+    const before = nativeStats.fallbacks[tf.FusedConv2D] ?? 0;
+    const y = tf.tidy(() =>
+      tf.fused.conv2d({
+        x: rand([1, 4, 4, 2], 1) as tf.Tensor4D,
+        filter: rand([3, 3, 2, 2], 2) as tf.Tensor4D,
+        strides: 1,
+        pad: "same",
+        activation: "prelu",
+        preluActivationWeights: tf.scalar(0.1),
+      }),
+    );
+    expect(y.shape).toEqual([1, 4, 4, 2]);
+    y.dispose();
+    expect(nativeStats.fallbacks[tf.FusedConv2D]).toBe(before + 1);
+  });
+
+  const MATMULS: [string, number[], number[], boolean, boolean][] = [
+    ["plain", [3, 5], [5, 4], false, false],
+    ["transpose a", [5, 3], [5, 4], true, false],
+    ["transpose b", [3, 5], [4, 5], false, true],
+    ["transpose both", [5, 3], [4, 5], true, true],
+    ["batched", [2, 3, 5], [2, 5, 4], false, false],
+    ["batch broadcast", [1, 3, 5], [4, 4, 5], false, true],
+    ["rank 2 × rank 3", [3, 5], [2, 5, 4], false, false],
+    ["many small products", [16, 4, 3], [16, 3, 2], false, false],
+    ["a dense layer", [64, 1024], [1024, 256], false, false],
+  ];
+  for (const [name, a, b, ta, tb] of MATMULS) {
+    it(`matmul: ${name}`, async () => {
+      await agrees(() => [tf.matMul(rand(a, 1), rand(b, 2), ta, tb)]);
+    });
+  }
+
+  it("fused matmul with a row bias and relu, and with a full bias and sigmoid", async () => {
+    await agrees(() => [
+      tf.fused.matMul({ a: rand([6, 5], 1), b: rand([5, 4], 2), bias: rand([4], 3), activation: "relu" }),
+      tf.fused.matMul({ a: rand([6, 5], 1), b: rand([4, 5], 2), transposeB: true, bias: rand([6, 4], 3), activation: "sigmoid" }),
+    ]);
+  });
+
+  it("leaks no tensors", async () => {
+    await initBackend("native");
+    const x = rand([2, 8, 8, 3], 1) as tf.Tensor4D;
+    const w = rand([3, 3, 3, 4], 2) as tf.Tensor4D;
+    await expectNoLeak(() => {
+      tf.tidy(() => {
+        tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, "same").sum())([x, w]);
+      });
+    });
+    tf.dispose([x, w]);
+  });
+
+  it("trains a tiny conv autoencoder with the same losses as cpu", async () => {
+    const losses = async (backend: string): Promise<number[]> => {
+      await initBackend(backend);
+      const v = (shape: number[], seed: number, scale: number) => tf.variable(rand(shape, seed).mul(scale));
+      const params = {
+        c1: v([4, 4, 1, 8], 11, 0.3),
+        b1: v([8], 12, 0.1),
+        c2: v([4, 4, 8, 8], 13, 0.15),
+        b2: v([8], 14, 0.1),
+        d1: v([128, 3], 15, 0.1),
+        e1: v([3, 128], 16, 0.3),
+        t1: v([4, 4, 8, 8], 17, 0.15),
+        t2: v([4, 4, 1, 8], 18, 0.15),
+      };
+      const images = tf.tensor(
+        values(8 * 16 * 16, 19).map((u) => (u > 0 ? 1 : 0)),
+        [8, 16, 16, 1],
+      ) as tf.Tensor4D;
+      const prior = rand([8, 3], 20).mul(1.7) as tf.Tensor2D;
+      const opt = tf.train.adam(1e-2);
+      const out: number[] = [];
+      for (let step = 0; step < 4; step++) {
+        const loss = opt.minimize(() => {
+          const p = params;
+          const h1 = tf.fused.conv2d({ x: images, filter: p.c1 as tf.Tensor4D, strides: 2, pad: "same", bias: p.b1, activation: "relu" });
+          const h2 = tf.fused.conv2d({ x: h1, filter: p.c2 as tf.Tensor4D, strides: 2, pad: "same", bias: p.b2, activation: "relu" });
+          const z = tf.matMul(h2.reshape([8, 128]), p.d1) as tf.Tensor2D; // [8, 128] -> [8, 3]
+          const g = tf.relu(tf.matMul(z, p.e1)).reshape([8, 4, 4, 8]) as tf.Tensor4D;
+          const u = tf.relu(tf.conv2dTranspose(g, p.t1 as tf.Tensor4D, [8, 8, 8, 8], 2, "same"));
+          const logits = tf.conv2dTranspose(u, p.t2 as tf.Tensor4D, [8, 16, 16, 1], 2, "same");
+          const rec = tf.losses.sigmoidCrossEntropy(images, logits);
+          return rec.add(mmd(z, prior).mmd2.mul(0.3)) as tf.Scalar;
+        }, true)!;
+        out.push(loss.dataSync()[0]);
+        loss.dispose();
+      }
+      opt.dispose();
+      tf.dispose([images, prior, ...Object.values(params)]);
+      return out;
+    };
+    const want = await losses("cpu");
+    const fallbacks = { ...nativeStats.fallbacks };
+    const got = await losses("native");
+    expect(nativeStats.fallbacks).toEqual(fallbacks);
+    expect(want[3]).toBeLessThan(want[0]); // it does train
+    got.forEach((l, i) => expect(Math.abs(l - want[i]) / Math.abs(want[i]), `step ${i}`).toBeLessThan(1e-4));
+  });
+});
