@@ -34,6 +34,8 @@ import { readRunFiles, type RunFiles } from "./run-folder.js";
 /** What traversals need from a trained run: its decoder. */
 export interface RunDecoder {
   decode: DecodeFn;
+  /** [height, width, channels] of a decoded image (else taken from recon.npy). */
+  shape?: readonly [number, number, number];
   dispose?(): void;
 }
 
@@ -211,10 +213,6 @@ async function traversalSection(run: RunFiles, prior: Prior | null, options: Run
   if (!run.latents || !hasDecoder) return null;
   if (!options.openRun)
     return { id: "traversals", title: "Latent traversals", body: note("No run loader was given, so traversals are left out.") };
-  if (!run.recon || run.recon.shape.length !== 5) {
-    return { id: "traversals", title: "Latent traversals", body: note(`Traversals need ${RUN_FILES.recon} for the image shape.`) };
-  }
-  const [, , h, w, c] = run.recon.shape;
   let decoder: RunDecoder;
   try {
     decoder = await options.openRun(run.dir);
@@ -222,6 +220,17 @@ async function traversalSection(run: RunFiles, prior: Prior | null, options: Run
     if (!(err instanceof SculptError)) throw err;
     return { id: "traversals", title: "Latent traversals", body: note(`The decoder could not be loaded: ${err.problem}`) };
   }
+  const reconShape = run.recon?.shape.length === 5 ? (run.recon.shape.slice(2) as [number, number, number]) : undefined;
+  const shape = decoder.shape ?? reconShape;
+  if (!shape) {
+    decoder.dispose?.();
+    return {
+      id: "traversals",
+      title: "Latent traversals",
+      body: note(`Traversals need the image shape, from the decoder or ${RUN_FILES.recon}.`),
+    };
+  }
+  const [h, w, c] = shape;
   try {
     const ranges = traversalRanges(run.latents, prior);
     const inputs = Array.from({ length: Math.min(options.traversalInputs ?? 3, run.latents.rows) }, (_, i) => i);
