@@ -6,6 +6,7 @@
 type Bench = () => Promise<{ run: () => Promise<unknown> }>;
 
 const BENCHMARKS: Record<string, Bench> = {
+  data: () => import("./data.js"),
   lps: () => import("./lps.js"),
 };
 

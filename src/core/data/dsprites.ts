@@ -68,12 +68,11 @@ export function spriteShape(shape: number, scale: number, heart = HEART): Inside
 
 /**
  * Draw one sprite into `out` (64×64 from `offset`, which must be zero) and return its pixel count.
- * `cx`, `cy`: centre in continuous px (pixel c spans [c, c+1)), y down.
+ * `cx`, `cy`: centre in continuous px (pixel c spans [c, c+1)), y down; `reach`: px searched around it.
  */
-export function drawSprite(out: Float32Array, offset: number, inside: Inside, theta: number, cx: number, cy: number): number {
+export function drawSprite(out: Float32Array, offset: number, inside: Inside, theta: number, cx: number, cy: number, reach = 15): number {
   const cos = Math.cos(theta);
   const sin = Math.sin(theta);
-  const reach = 15; // > every shape's radius at scale 1 (square half-diagonal 13.6)
   let count = 0;
   const r0 = Math.max(0, Math.floor(cy - reach));
   const r1 = Math.min(DSPRITES_SIZE - 1, Math.ceil(cy + reach));
@@ -102,6 +101,8 @@ function dspritesFull(): Dataset {
   const [, scales, angles, xs, ys] = DSPRITES_FACTOR_VALUES;
   // 3 × 6 shape tests, built once.
   const shapes = [0, 1, 2].map((sh) => scales.map((s) => spriteShape(sh, s)));
+  // Search radius per scale: every shape lies within the square's half-diagonal, 13.6·s px.
+  const reach = scales.map((s) => Math.ceil(SQUARE_HALF_SIDE * Math.SQRT2 * s) + 1);
   return {
     name: "dsprites",
     shape: [DSPRITES_SIZE, DSPRITES_SIZE, 1],
@@ -114,15 +115,9 @@ function dspritesFull(): Dataset {
       buf.fill(0, 0, indices.length * pixels);
       for (let n = 0; n < indices.length; n++) {
         const i = indices[n];
-        const inside = shapes[grid.classOf(i, 0)][grid.classOf(i, 1)];
-        drawSprite(
-          buf,
-          n * pixels,
-          inside,
-          angles[grid.classOf(i, 2)],
-          spriteCentre(xs[grid.classOf(i, 3)]),
-          spriteCentre(ys[grid.classOf(i, 4)]),
-        );
+        const s = grid.classOf(i, 1);
+        const [theta, cx, cy] = [angles[grid.classOf(i, 2)], spriteCentre(xs[grid.classOf(i, 3)]), spriteCentre(ys[grid.classOf(i, 4)])];
+        drawSprite(buf, n * pixels, shapes[grid.classOf(i, 0)][s], theta, cx, cy, reach[s]);
       }
       return buf;
     },
