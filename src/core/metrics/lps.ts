@@ -19,6 +19,7 @@ import { applyScaler, fitMlp, fitScaler, MLP_DEFAULTS, type MlpOptions } from ".
 import { r2Score } from "./r2.js";
 import { splitRows, type SplitKind } from "./split.js";
 import { checkLatents, trainCount } from "./validate.js";
+import type { MetricEntry } from "./types.js";
 
 export type LpsRegressor = "gbdt" | "mlp";
 
@@ -173,3 +174,25 @@ export async function lpsAsync(z: Matrix, options: LpsOptions = {}, runner?: Lps
     );
   return finishLps(plan, await runner(plan));
 }
+
+/** Registry entries: LPS with each regressor (`lps.gbdt`, `lps.mlp` and their per-dimension R²). */
+function lpsEntry(regressor: LpsRegressor): MetricEntry {
+  return {
+    description: `Latent Predictability Score with the ${regressor} regressor (paper §4.1; lower is better)`,
+    needs: {},
+    skip:
+      regressor === "mlp"
+        ? ({ latents }) =>
+            latents.cols * latents.rows > 320_000
+              ? "LPS-mlp is slow on this many codes; run `sculpt metric lps --regressor mlp` explicitly"
+              : undefined
+        : undefined,
+    async compute({ latents, seed }, ctx) {
+      const r = await lpsAsync(latents, { regressor, seed }, ctx.runLps);
+      return { [`lps.${regressor}`]: r.lps, [`lps.${regressor}.perDim`]: r.perDim };
+    },
+  };
+}
+
+export const lpsGbdtMetric = lpsEntry("gbdt");
+export const lpsMlpMetric = lpsEntry("mlp");
