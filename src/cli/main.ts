@@ -6,13 +6,25 @@ import { Command, CommanderError } from "commander";
 import { SculptError } from "../core/registry.js";
 import { dataCommand } from "./commands/data.js";
 import { infoCommand } from "./commands/info.js";
+import { metricCommand } from "./commands/metric.js";
 import { mmdCommand } from "./commands/mmd.js";
 import { priorCommand } from "./commands/prior.js";
 import { reportCommand } from "./commands/report.js";
+import { trainCommand } from "./commands/train.js";
+import { archCommand } from "./commands/arch.js";
 
 export type CommandInstaller = (program: Command) => void;
 
-const COMMANDS: CommandInstaller[] = [infoCommand, priorCommand, mmdCommand, reportCommand, dataCommand];
+const COMMANDS: CommandInstaller[] = [
+  infoCommand,
+  priorCommand,
+  mmdCommand,
+  metricCommand,
+  reportCommand,
+  dataCommand,
+  trainCommand,
+  archCommand,
+];
 
 export function buildProgram(): Command {
   const program = new Command("sculpt")

@@ -1,0 +1,52 @@
+/**
+ * β-TCVAE (Chen et al. 2018): the ELBO's KL split into index-code MI + β·total correlation +
+ * dimension-wise KL, with log q(z) and log Π_k q(z_k) from minibatch weighted sampling (their §3,
+ * eq. S5): log q(z_i) ≈ logsumexp_j log q(z_i | x_j) − log(B·N). Terms are divided by the number
+ * of pixels, as in vae.ts.
+ */
+import { z } from "zod";
+import * as tf from "../tf.js";
+import { decode, encode, plain, reconstructionLoss, reparameterize, splitGaussian } from "./losses.js";
+import type { ModelEntry } from "./types.js";
+
+const schema = z.object({ kind: z.literal("beta-tcvae"), beta: z.number().positive().default(4) });
+const LOG_2PI = Math.log(2 * Math.PI);
+
+/** log N(z; mu, exp(logVar)) elementwise (broadcasting). */
+function logNormal(zs: tf.Tensor, mu: tf.Tensor, logVar: tf.Tensor): tf.Tensor {
+  return tf.mul(-0.5, tf.add(tf.add(LOG_2PI, logVar), tf.div(tf.square(tf.sub(zs, mu)), tf.exp(logVar))));
+}
+
+export const betaTcvae: ModelEntry<z.infer<typeof schema>> = {
+  description: "β-TCVAE (β = 4, minibatch weighted sampling)",
+  schema,
+  usesPrior: false,
+  create: (c, ctx) => {
+    const d = ctx.latentDim;
+    return {
+      ...plain,
+      encoderOutputs: 2 * d,
+      decoderInputs: d,
+      represent: (e) => splitGaussian(e, d).mu,
+      loss({ x, nets, rng }) {
+        const { mu, logVar } = splitGaussian(encode(nets, x), d);
+        const zs = reparameterize(mu, logVar, rng); // [B, d]
+        const recon = reconstructionLoss(x, decode(nets, zs), ctx.reconstruction);
+        const b = zs.shape[0];
+        const logNm = Math.log(b * ctx.datasetSize);
+        // log q(z_i | x_j) per dimension: [B, 1, d] against [1, B, d] -> [B, B, d]
+        const mat = logNormal(tf.expandDims(zs, 1), tf.expandDims(mu, 0), tf.expandDims(logVar, 0));
+        const logQz = tf.sub(tf.logSumExp(tf.sum(mat, 2), 1), logNm); // [B]
+        const logProdQz = tf.sum(tf.sub(tf.logSumExp(mat, 1), logNm), 1); // [B, d] -> [B]
+        const logQzx = tf.sum(logNormal(zs, mu, logVar), 1); // [B]
+        const logPz = tf.sum(logNormal(zs, tf.zerosLike(zs), tf.zerosLike(zs)), 1); // [B]
+        const per = (t: tf.Tensor) => tf.div(tf.mean(t), ctx.numPixels) as tf.Scalar;
+        const mi = per(tf.sub(logQzx, logQz));
+        const tc = per(tf.sub(logQz, logProdQz));
+        const dwKl = per(tf.sub(logProdQz, logPz));
+        const total = tf.addN([recon, mi, tf.mul(c.beta, tc), dwKl]) as tf.Scalar;
+        return { total, terms: { "loss/recon": recon, "loss/mi": mi, "loss/tc": tc, "loss/dwkl": dwKl }, codes: mu };
+      },
+    };
+  },
+};

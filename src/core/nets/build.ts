@@ -1,0 +1,81 @@
+/**
+ * Build TensorFlow.js layers models from an ArchSpec (channels-last). Layers models serialise to
+ * the TensorFlow.js format, so a run's encoder and decoder load in a browser unchanged.
+ * Weights are initialised from explicit seeds, so the same config gives the same network.
+ */
+import * as tfl from "@tensorflow/tfjs-layers";
+import type { Activation, ArchSpec, LayerSpec } from "./arch.js";
+
+const ACTIVATIONS: Record<Exclude<Activation, "leaky_relu" | "none">, "relu" | "sigmoid" | "tanh" | "elu"> = {
+  relu: "relu",
+  sigmoid: "sigmoid",
+  tanh: "tanh",
+  elu: "elu",
+};
+
+function addLayers(model: tfl.Sequential, specs: LayerSpec[], seed: () => number): void {
+  for (const s of specs) {
+    const init = () => tfl.initializers.glorotUniform({ seed: seed() });
+    switch (s.op) {
+      case "flatten":
+        model.add(tfl.layers.flatten());
+        continue;
+      case "reshape":
+        model.add(tfl.layers.reshape({ targetShape: [s.shape[1], s.shape[2], s.shape[0]] })); // (C,H,W) -> NHWC
+        continue;
+      case "dense":
+        model.add(tfl.layers.dense({ units: s.units, kernelInitializer: init() }));
+        break;
+      case "conv2d":
+        model.add(
+          tfl.layers.conv2d({ filters: s.filters, kernelSize: s.kernel, strides: s.stride, padding: s.padding, kernelInitializer: init() }),
+        );
+        break;
+      case "conv2d_transpose": {
+        model.add(
+          tfl.layers.conv2dTranspose({
+            filters: s.filters,
+            kernelSize: s.kernel,
+            strides: s.stride,
+            padding: "same",
+            kernelInitializer: init(),
+          }),
+        );
+        // 'same' transposed conv gives in·stride; crop the extra row/column to reach an odd target size.
+        const out = model.outputs[0].shape as number[]; // [null, H, W, C]
+        const [dh, dw] = [out[1] - s.outputSize[0], out[2] - s.outputSize[1]];
+        if (dh > 0 || dw > 0)
+          model.add(
+            tfl.layers.cropping2D({
+              cropping: [
+                [0, dh],
+                [0, dw],
+              ],
+            }),
+          );
+        break;
+      }
+    }
+    if (s.batchNorm) model.add(tfl.layers.batchNormalization());
+    if (s.activation === "leaky_relu") model.add(tfl.layers.leakyReLU({ alpha: 0.2 }));
+    else if (s.activation !== "none") model.add(tfl.layers.activation({ activation: ACTIVATIONS[s.activation] }));
+  }
+}
+
+export interface Networks {
+  encoder: tfl.Sequential;
+  decoder: tfl.Sequential;
+}
+
+/** Encoder [B,H,W,C] → [B, encoderOutputs]; decoder [B, decoderInputs] → logits [B,H,W,C]. */
+export function buildNetworks(arch: ArchSpec, seed: number, decoderInputs: number): Networks {
+  let s = seed * 1000;
+  const next = () => ++s;
+  const encoder = tfl.sequential({ name: "encoder" });
+  encoder.add(tfl.layers.inputLayer({ inputShape: [arch.input.height, arch.input.width, arch.input.channels] }));
+  addLayers(encoder, arch.encoder, next);
+  const decoder = tfl.sequential({ name: "decoder" });
+  decoder.add(tfl.layers.inputLayer({ inputShape: [decoderInputs] }));
+  addLayers(decoder, arch.decoder, next);
+  return { encoder, decoder };
+}

@@ -1,0 +1,39 @@
+/**
+ * Training configuration: plain, serialisable data (the run folder's config.json), validated by
+ * zod, with every default in one place and a why-comment on each (paper Appendix A.1).
+ */
+import { z } from "zod";
+import { SculptError } from "../registry.js";
+
+export const trainConfigSchema = z.object({
+  dataset: z.string().min(1),
+  /** Loader options (root folder, subset size…), passed to the data set. */
+  datasetOptions: z.record(z.string(), z.unknown()).default({}),
+  model: z.looseObject({ kind: z.string() }),
+  /** Prior spec or config; only models with `usesPrior` are pushed toward it. */
+  prior: z.union([z.string(), z.looseObject({ kind: z.string() })]).default("gaussian"),
+  latentDim: z.number().int().positive(),
+  /** Conv layers of the shared network (paper Table 3 via nets/presets.ts). */
+  convLayers: z.number().int().positive(),
+  channels: z.array(z.number().int().positive()).optional(),
+  reconstruction: z.enum(["bce_logits", "mse"]).default("bce_logits"),
+  epochs: z.number().int().positive(),
+  // Paper A.1: Adam, lr 5e-4, batch 512.
+  batchSize: z.number().int().positive().default(512),
+  lr: z.number().positive().default(5e-4),
+  seed: z.number().int().nonnegative().default(0),
+  /** Also checkpoint every N steps (0: only at epoch ends). */
+  checkpointEvery: z.number().int().nonnegative().default(0),
+  /** Rows of the evaluation split encoded into latents.npy (metrics are O(n²) in places). */
+  evalLimit: z.number().int().positive().default(10000),
+});
+
+export type TrainConfig = z.infer<typeof trainConfigSchema>;
+
+export function validateTrainConfig(config: unknown): TrainConfig {
+  const parsed = trainConfigSchema.safeParse(config);
+  if (!parsed.success) {
+    throw new SculptError(`invalid training config: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  }
+  return parsed.data;
+}

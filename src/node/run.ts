@@ -1,0 +1,65 @@
+/** Load a finished run folder back: config, prior, and encode/decode through the trained networks. */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import * as tf from "../core/tf.js";
+import type { Matrix } from "../core/matrix.js";
+import type { Prior } from "../core/priors/types.js";
+import { SculptError } from "../core/registry.js";
+import { decodeCheckpoint } from "../core/train/checkpoint.js";
+import { validateTrainConfig, type TrainConfig } from "../core/train/config.js";
+import { createTrainable, decodeCodes, restore, type Trainable } from "../core/train/train.js";
+import { initBackend } from "./backend.js";
+import { loadPrior } from "./priors.js";
+import { RUN_FILES } from "./run-format.js";
+
+export interface LoadedRun {
+  dir: string;
+  config: TrainConfig;
+  prior: Prior;
+  trainable: Trainable;
+  /** Representation (encoder mean) of n images [n, H, W, C] in [0, 1]. */
+  encode(images: Float32Array, n: number): Matrix;
+  /** Images in [0, 1], [n, H, W, C], decoded from codes. */
+  decode(z: Matrix): Float32Array;
+  /** Image shape [H, W, C]. */
+  shape: [number, number, number];
+  dispose(): void;
+}
+
+export async function loadRun(dir: string, backend?: string): Promise<LoadedRun> {
+  const configPath = join(dir, RUN_FILES.config);
+  const ckptPath = join(dir, RUN_FILES.checkpoint + ".bin");
+  if (!existsSync(configPath))
+    throw new SculptError(`${dir} is not a run folder (no ${RUN_FILES.config})`, "pass the --out folder of `sculpt train`");
+  if (!existsSync(ckptPath))
+    throw new SculptError(`${dir} has no trained weights yet (${ckptPath} is missing)`, "let the run finish, or resume it");
+  await initBackend(backend);
+  const config = validateTrainConfig(JSON.parse(readFileSync(configPath, "utf8")));
+  const ckpt = decodeCheckpoint(new Uint8Array(readFileSync(ckptPath)));
+  const shapeInfo = JSON.parse(readFileSync(join(dir, RUN_FILES.encoder, "model.json"), "utf8")) as {
+    modelTopology: { config: { layers: { config: { batch_input_shape?: number[] } }[] } };
+  };
+  const inputShape = shapeInfo.modelTopology.config.layers[0].config.batch_input_shape;
+  if (!inputShape) throw new SculptError(`${dir}: cannot read the input shape from the saved encoder`);
+  const shape: [number, number, number] = [inputShape[1], inputShape[2], inputShape[3]];
+  const trainable = createTrainable(config, shape, 1);
+  await restore(trainable, { ...ckpt, arrays: ckpt.arrays.filter((a) => !a.name.startsWith("optimizer/")) });
+  const prior = loadPrior(config.prior as string, config.latentDim);
+  return {
+    dir,
+    config,
+    prior,
+    trainable,
+    shape,
+    encode(images, n) {
+      const d = config.latentDim;
+      const codes = tf.tidy(() => {
+        const x = tf.tensor4d(images, [n, ...shape]);
+        return trainable.model.represent(trainable.nets.encoder.apply(x, { training: false }) as tf.Tensor2D).dataSync() as Float32Array;
+      });
+      return { rows: n, cols: d, data: codes };
+    },
+    decode: (z) => decodeCodes(trainable, z),
+    dispose: () => trainable.dispose(),
+  };
+}

@@ -1,0 +1,227 @@
+/**
+ * Training runs on disk: resolve a user config, train with file checkpoints, and leave a complete
+ * run folder (see run-format.ts). `resume` continues a killed run from its last checkpoint with
+ * the same result as an uninterrupted one.
+ */
+import { existsSync, readFileSync, mkdirSync } from "node:fs";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { createRequire } from "node:module";
+import * as tf from "../core/tf.js";
+import { modelEntry, resolveModelConfig } from "../core/models/index.js";
+import { BUDGETS, presetFor, type BudgetName } from "../core/nets/presets.js";
+import { lookup, SculptError } from "../core/registry.js";
+import { validateTrainConfig, type TrainConfig } from "../core/train/config.js";
+import type { Reporter } from "../core/train/reporter.js";
+import { encodeImages, decodeCodes, train, TrainingDiverged, type TrainResult } from "../core/train/train.js";
+import { evaluationSubset } from "../core/data/split.js";
+import type { Dataset } from "../core/data/types.js";
+import { writeFileAtomic, writeJsonAtomic } from "./atomic.js";
+import { initBackend } from "./backend.js";
+import { FileCheckpointStore } from "./checkpoint-file.js";
+import { loadDataset } from "./data/index.js";
+import { saveLayersModel } from "./layers-io.js";
+import { writeMatrix, writeNpy } from "./npy-file.js";
+import { loadPrior } from "./priors.js";
+import { RUN_FILES, type EnvironmentInfo, type RunStatus } from "./run-format.js";
+
+const require = createRequire(import.meta.url);
+
+/** What a user (or the CLI, or a sweep) asks for; everything else comes from defaults and presets. */
+export interface UserTrainConfig {
+  dataset: string;
+  model: string | { kind: string; [k: string]: unknown };
+  prior?: string | { kind: string; [k: string]: unknown };
+  kernel?: string;
+  lambda?: number;
+  latentDim?: number;
+  convLayers?: number;
+  epochs?: number;
+  budget?: BudgetName;
+  batchSize?: number;
+  lr?: number;
+  seed?: number;
+  checkpointEvery?: number;
+  evalLimit?: number;
+  datasetOptions?: Record<string, unknown>;
+  reconstruction?: "bce_logits" | "mse";
+}
+
+export function resolveTrainConfig(user: UserTrainConfig, shape: readonly [number, number, number]): TrainConfig {
+  const preset = presetFor(user.dataset, shape);
+  const model: Record<string, unknown> = typeof user.model === "string" ? { kind: user.model } : { ...user.model };
+  // Model-specific flags go into the model config; refuse them where the model has no such field.
+  for (const [flag, value] of [
+    ["kernel", user.kernel],
+    ["lambda", user.lambda],
+  ] as const) {
+    if (value === undefined) continue;
+    const probe = resolveModelConfig({ kind: String(model.kind) });
+    if (!(flag in probe))
+      throw new SculptError(`--${flag} does not apply to model ${model.kind}`, "use it with ae-mmd (or batch-kl for --lambda)");
+    model[flag] = value;
+  }
+  const entry = modelEntry(String(model.kind));
+  if (user.prior !== undefined && !entry.usesPrior) {
+    throw new SculptError(`model ${model.kind} does not use a programmable prior`, "use --model ae-mmd to push codes toward --prior");
+  }
+  if (user.epochs !== undefined && user.budget !== undefined) throw new SculptError("give --epochs or --budget, not both");
+  const budget = lookup(BUDGETS, user.budget ?? "quick", "budget");
+  return validateTrainConfig({
+    dataset: user.dataset,
+    datasetOptions: user.datasetOptions ?? {},
+    model: resolveModelConfig(model as { kind: string }),
+    prior: entry.usesPrior ? (user.prior ?? "gaussian") : "gaussian",
+    latentDim: user.latentDim ?? preset.latentDim,
+    convLayers: user.convLayers ?? preset.convLayers,
+    channels: user.convLayers === undefined ? preset.channels : undefined,
+    reconstruction: user.reconstruction,
+    epochs: user.epochs ?? budget(preset),
+    batchSize: user.batchSize,
+    lr: user.lr,
+    seed: user.seed,
+    checkpointEvery: user.checkpointEvery,
+    evalLimit: user.evalLimit,
+  });
+}
+
+export interface RunOptions {
+  outDir: string;
+  /** Continue from the run folder's checkpoint (its config.json wins). */
+  resume?: boolean;
+  reporters?: Reporter[];
+  backend?: string;
+  signal?: AbortSignal;
+}
+
+export interface RunSummary {
+  outDir: string;
+  config: TrainConfig;
+  backend: string;
+  seconds: number;
+  epochs: number;
+  final: Record<string, number>;
+  collapse: RunStatus["collapse"] | null;
+}
+
+function readJson<T>(path: string): T {
+  return JSON.parse(readFileSync(path, "utf8")) as T;
+}
+
+export async function trainRun(user: UserTrainConfig, opts: RunOptions): Promise<RunSummary> {
+  const backend = await initBackend(opts.backend);
+  const dir = opts.outDir;
+  const configPath = join(dir, RUN_FILES.config);
+  const status = (s: RunStatus) => writeJsonAtomic(join(dir, RUN_FILES.status), s);
+  let config: TrainConfig;
+  let data: Dataset;
+  if (opts.resume) {
+    if (!existsSync(configPath))
+      throw new SculptError(`nothing to resume in ${dir} (no ${RUN_FILES.config})`, "start the run without --resume");
+    config = validateTrainConfig(readJson(configPath));
+    data = await loadDataset(config.dataset, { ...config.datasetOptions, split: "train" });
+  } else {
+    if (existsSync(configPath)) throw new SculptError(`${dir} already holds a run`, "add --resume to continue it, or choose another --out");
+    data = await loadDataset(user.dataset, { ...(user.datasetOptions ?? {}), split: "train" });
+    config = resolveTrainConfig(user, data.shape);
+    mkdirSync(dir, { recursive: true });
+    writeJsonAtomic(configPath, config);
+  }
+  const prior = loadPrior(config.prior as string, config.latentDim);
+  const env: EnvironmentInfo = {
+    sculpt: (require("../../package.json") as { version: string }).version,
+    node: process.version,
+    tfjs: tf.version_core,
+    backend: backend.name,
+    backendNotes: backend.notes,
+    cpu: cpus()[0]?.model ?? "unknown",
+    cores: cpus().length,
+    platform: `${process.platform}-${process.arch}`,
+    startedAt: new Date().toISOString(),
+  };
+  writeJsonAtomic(join(dir, RUN_FILES.environment), env);
+
+  // History: one line per epoch; on resume keep only the epochs the checkpoint covers.
+  const store = new FileCheckpointStore(join(dir, RUN_FILES.checkpoint + ".bin"));
+  const historyPath = join(dir, RUN_FILES.history);
+  let lines: string[] = [];
+  if (opts.resume && existsSync(historyPath)) {
+    const ckptEpoch = store.load()?.epoch ?? 0;
+    lines = readFileSync(historyPath, "utf8")
+      .split("\n")
+      .filter((l) => l.trim() && (JSON.parse(l) as { epoch: number }).epoch <= ckptEpoch);
+  }
+  writeFileAtomic(historyPath, lines.map((l) => l + "\n").join(""));
+  const historyReporter: Reporter = {
+    onEpochEnd(record) {
+      lines.push(JSON.stringify(record));
+      writeFileAtomic(historyPath, lines.map((l) => l + "\n").join(""));
+      status({ state: "running", epoch: record.epoch, step: record.step });
+    },
+  };
+  status({ state: "running", epoch: 0, step: 0 });
+  let result: TrainResult;
+  try {
+    result = await train({
+      config,
+      data,
+      prior,
+      store,
+      resume: opts.resume,
+      reporters: [historyReporter, ...(opts.reporters ?? [])],
+      signal: opts.signal,
+    });
+  } catch (err) {
+    const e = err as Error;
+    status({
+      state: "failed",
+      epoch: err instanceof TrainingDiverged ? err.epoch : 0,
+      step: err instanceof TrainingDiverged ? err.step : 0,
+      message: e.message,
+    });
+    throw err;
+  }
+  const t = result.trainable;
+  try {
+    await saveLayersModel(t.nets.encoder, join(dir, RUN_FILES.encoder));
+    await saveLayersModel(t.nets.decoder, join(dir, RUN_FILES.decoder));
+    await writeEvaluation(dir, config, t, result);
+  } finally {
+    t.dispose();
+  }
+  const last = result.history[result.history.length - 1] ?? readLastHistory(historyPath);
+  const collapse = result.collapse ? { epoch: result.collapse.epoch, minVariance: result.collapse.maxRelativeVariance } : null;
+  status({ state: "done", epoch: config.epochs, step: last?.step ?? 0, ...(collapse ? { collapse } : {}) });
+  return { outDir: dir, config, backend: backend.name, seconds: result.seconds, epochs: config.epochs, final: last ?? {}, collapse };
+}
+
+function readLastHistory(path: string): Record<string, number> | undefined {
+  const ls = readFileSync(path, "utf8")
+    .split("\n")
+    .filter((l) => l.trim());
+  return ls.length ? (JSON.parse(ls[ls.length - 1]) as Record<string, number>) : undefined;
+}
+
+/** latents.npy (encoder means), factors.npy and recon.npy for the evaluation split. */
+async function writeEvaluation(dir: string, config: TrainConfig, t: TrainResult["trainable"], _result: TrainResult): Promise<void> {
+  const evalData = await loadDataset(config.dataset, { ...config.datasetOptions, split: "test" });
+  const idx = evaluationSubset(evalData.size, config.evalLimit);
+  writeMatrix(join(dir, RUN_FILES.latents), encodeImages(t, evalData, idx));
+  if (evalData.factors) {
+    const classes = evalData.factors.classes(idx);
+    writeNpy(join(dir, RUN_FILES.factors), {
+      dtype: "int64",
+      shape: [idx.length, evalData.factors.sizes.length],
+      data: Float64Array.from(classes),
+    });
+  }
+  const show = Array.from(idx.subarray(0, Math.min(16, idx.length)));
+  const inputs = evalData.images(show);
+  const codes = encodeImages(t, evalData, show);
+  const outputs = decodeCodes(t, codes);
+  const [h, w, c] = evalData.shape;
+  const both = new Float32Array(inputs.length * 2);
+  both.set(inputs, 0);
+  both.set(outputs, inputs.length);
+  writeNpy(join(dir, RUN_FILES.recon), { dtype: "float32", shape: [2, show.length, h, w, c], data: both });
+}
