@@ -13,6 +13,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "oneapi/dnnl/dnnl.hpp"
 
@@ -366,6 +367,148 @@ Napi::Value MatMul(const Napi::CallbackInfo &info) {
   return env.Undefined();
 }
 
+// ---- Elementwise maps and reductions: tfjs-backend-cpu runs these as single-threaded JS, and its
+// broadcasting path computes every index from scratch, so on large activations they cost more than
+// the convolutions. Small tensors stay in JS (the TS side decides).
+
+constexpr int64_t kParallelMin = 16384;
+
+template <class F>
+void mapBinary(const float *a, int64_t aLen, const float *b, int64_t bLen, float *out, int64_t n, F f) {
+  if (aLen == n && bLen == n) {
+#pragma omp parallel for schedule(static) if (n >= kParallelMin)
+    for (int64_t i = 0; i < n; i++) out[i] = f(a[i], b[i]);
+  } else if (bLen == 1) {
+    const float s = b[0];
+#pragma omp parallel for schedule(static) if (n >= kParallelMin)
+    for (int64_t i = 0; i < n; i++) out[i] = f(a[i], s);
+  } else if (aLen == 1) {
+    const float s = a[0];
+#pragma omp parallel for schedule(static) if (n >= kParallelMin)
+    for (int64_t i = 0; i < n; i++) out[i] = f(s, b[i]);
+  } else if (aLen == n) {
+    // b repeats along the leading axes: rows of bLen.
+    const int64_t rows = n / bLen;
+#pragma omp parallel for schedule(static) if (n >= kParallelMin)
+    for (int64_t r = 0; r < rows; r++) {
+      const float *ar = a + r * bLen;
+      float *o = out + r * bLen;
+      for (int64_t j = 0; j < bLen; j++) o[j] = f(ar[j], b[j]);
+    }
+  } else {
+    const int64_t rows = n / aLen;
+#pragma omp parallel for schedule(static) if (n >= kParallelMin)
+    for (int64_t r = 0; r < rows; r++) {
+      const float *br = b + r * aLen;
+      float *o = out + r * aLen;
+      for (int64_t j = 0; j < aLen; j++) o[j] = f(a[j], br[j]);
+    }
+  }
+}
+
+// Binary op codes shared with TS: 0 add, 1 sub, 2 mul, 3 div, 4 squared difference, 5 max, 6 min.
+// binary(op, a, b, out): out has max(a.length, b.length) values; the shorter operand is a scalar or
+// repeats along the leading axes (TS checks the shapes).
+Napi::Value Binary(const Napi::CallbackInfo &info) {
+  auto env = info.Env();
+  const int op = info[0].As<Napi::Number>().Int32Value();
+  auto av = info[1].As<Napi::Float32Array>(), bv = info[2].As<Napi::Float32Array>();
+  const int64_t aLen = int64_t(av.ElementLength()), bLen = int64_t(bv.ElementLength());
+  const int64_t n = aLen > bLen ? aLen : bLen;
+  if ((n % aLen) != 0 || (n % bLen) != 0) throw Napi::RangeError::New(env, "binary: lengths do not broadcast");
+  float *out = floats(info[3], size_t(n), "out");
+  const float *a = floats(info[1], size_t(aLen), "a"), *b = floats(info[2], size_t(bLen), "b");
+  const float nan = std::nanf("");
+  switch (op) {
+    case 0: mapBinary(a, aLen, b, bLen, out, n, [](float x, float y) { return x + y; }); break;
+    case 1: mapBinary(a, aLen, b, bLen, out, n, [](float x, float y) { return x - y; }); break;
+    case 2: mapBinary(a, aLen, b, bLen, out, n, [](float x, float y) { return x * y; }); break;
+    case 3: mapBinary(a, aLen, b, bLen, out, n, [](float x, float y) { return x / y; }); break;
+    case 4: mapBinary(a, aLen, b, bLen, out, n, [](float x, float y) { return (x - y) * (x - y); }); break;
+    // Like Math.max/min: NaN wins.
+    case 5: mapBinary(a, aLen, b, bLen, out, n, [nan](float x, float y) { return x != x || y != y ? nan : (x > y ? x : y); }); break;
+    case 6: mapBinary(a, aLen, b, bLen, out, n, [nan](float x, float y) { return x != x || y != y ? nan : (x < y ? x : y); }); break;
+    default: throw Napi::RangeError::New(env, "binary: unknown op");
+  }
+  return env.Undefined();
+}
+
+template <class F>
+void mapUnary(const float *x, float *out, int64_t n, F f) {
+#pragma omp parallel for schedule(static) if (n >= kParallelMin)
+  for (int64_t i = 0; i < n; i++) out[i] = f(x[i]);
+}
+
+// Unary op codes shared with TS (formulas as tfjs-backend-cpu's): 0 relu, 1 step(alpha),
+// 2 neg, 3 exp, 4 log, 5 log1p, 6 sqrt, 7 rsqrt, 8 square, 9 abs, 10 sigmoid, 11 tanh, 12 elu,
+// 13 leaky relu(alpha), 14 relu6, 15 reciprocal.
+Napi::Value Unary(const Napi::CallbackInfo &info) {
+  auto env = info.Env();
+  const int op = info[0].As<Napi::Number>().Int32Value();
+  const int64_t n = int64_t(info[1].As<Napi::Float32Array>().ElementLength());
+  const float *x = floats(info[1], size_t(n), "x");
+  float *out = floats(info[2], size_t(n), "out");
+  const float alpha = info.Length() > 3 ? info[3].As<Napi::Number>().FloatValue() : 0.f;
+  switch (op) {
+    case 0: mapUnary(x, out, n, [](float v) { return v < 0.f ? 0.f : v; }); break;
+    case 1: mapUnary(x, out, n, [alpha](float v) { return v != v ? v : (v > 0.f ? 1.f : alpha); }); break;
+    case 2: mapUnary(x, out, n, [](float v) { return -v; }); break;
+    case 3: mapUnary(x, out, n, [](float v) { return std::exp(v); }); break;
+    case 4: mapUnary(x, out, n, [](float v) { return std::log(v); }); break;
+    case 5: mapUnary(x, out, n, [](float v) { return std::log1p(v); }); break;
+    case 6: mapUnary(x, out, n, [](float v) { return std::sqrt(v); }); break;
+    case 7: mapUnary(x, out, n, [](float v) { return 1.f / std::sqrt(v); }); break;
+    case 8: mapUnary(x, out, n, [](float v) { return v * v; }); break;
+    case 9: mapUnary(x, out, n, [](float v) { return std::fabs(v); }); break;
+    case 10: mapUnary(x, out, n, [](float v) { return 1.f / (1.f + std::exp(-v)); }); break;
+    case 11: mapUnary(x, out, n, [](float v) { return std::tanh(v); }); break;
+    case 12: mapUnary(x, out, n, [](float v) { return v >= 0.f ? v : std::expm1(v); }); break;
+    case 13: mapUnary(x, out, n, [alpha](float v) { return v < 0.f ? alpha * v : v; }); break;
+    case 14: mapUnary(x, out, n, [](float v) { return v < 0.f ? 0.f : (v > 6.f ? 6.f : v); }); break;
+    case 15: mapUnary(x, out, n, [](float v) { return 1.f / v; }); break;
+    default: throw Napi::RangeError::New(env, "unary: unknown op");
+  }
+  return env.Undefined();
+}
+
+// sumAxes(x, out, outer, inner, overOuter): x viewed as [outer, inner]; sums over outer (out has
+// inner values: bias gradients) or over inner (out has outer values). Doubles accumulate, like JS.
+Napi::Value SumAxes(const Napi::CallbackInfo &info) {
+  auto env = info.Env();
+  const int64_t outer = info[2].As<Napi::Number>().Int64Value(), inner = info[3].As<Napi::Number>().Int64Value();
+  const bool overOuter = info[4].As<Napi::Boolean>().Value();
+  const float *x = floats(info[0], size_t(outer * inner), "x");
+  float *out = floats(info[1], size_t(overOuter ? inner : outer), "out");
+  if (!overOuter) {
+#pragma omp parallel for schedule(static) if (outer * inner >= kParallelMin)
+    for (int64_t r = 0; r < outer; r++) {
+      double s = 0;
+      const float *row = x + r * inner;
+      for (int64_t j = 0; j < inner; j++) s += row[j];
+      out[r] = float(s);
+    }
+    return env.Undefined();
+  }
+  const int threads = outer * inner >= kParallelMin ? omp_get_max_threads() : 1;
+  std::vector<double> partial(size_t(threads) * inner, 0.0);
+#pragma omp parallel num_threads(threads)
+  {
+    const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+    double *acc = partial.data() + size_t(t) * inner;
+    const int64_t r0 = outer * t / nt, r1 = outer * (t + 1) / nt;
+    for (int64_t r = r0; r < r1; r++) {
+      const float *row = x + r * inner;
+      for (int64_t j = 0; j < inner; j++) acc[j] += row[j];
+    }
+  }
+  for (int64_t j = 0; j < inner; j++) {
+    double s = 0;
+    for (int t = 0; t < threads; t++) s += partial[size_t(t) * inner + j];
+    out[j] = float(s);
+  }
+  return env.Undefined();
+}
+
 Napi::Value Configure(const Napi::CallbackInfo &info) {
   auto env = info.Env();
   auto opts = info[0].As<Napi::Object>();
@@ -394,6 +537,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("conv", Napi::Function::New(env, Conv));
   exports.Set("convImpl", Napi::Function::New(env, ConvImpl));
   exports.Set("matmul", Napi::Function::New(env, MatMul));
+  exports.Set("binary", Napi::Function::New(env, Binary));
+  exports.Set("unary", Napi::Function::New(env, Unary));
+  exports.Set("sumAxes", Napi::Function::New(env, SumAxes));
   exports.Set("configure", Napi::Function::New(env, Configure));
   exports.Set("info", Napi::Function::New(env, Info));
   return exports;

@@ -34,6 +34,10 @@ export function loadNativeAddon(): NativeLoad {
     loaded = { addon: null, reason: "addon not built (install libdnnl-dev, then run `npm run build:native`)" };
     return loaded;
   }
+  // OpenMP threads that spin while waiting collapse when the cores are shared (measured 10x
+  // slower convolutions on a loaded 2-core machine); sleeping waiters cost ~nothing at these sizes.
+  // libgomp reads this once, when the addon pulls it in, so it must be set before the require.
+  process.env.OMP_WAIT_POLICY ??= "passive";
   try {
     loaded = { addon: require(NATIVE_ADDON_PATH) as NativeAddon };
   } catch (err) {

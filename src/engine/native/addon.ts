@@ -7,6 +7,32 @@
 /** oneDNN convolution directions, as the addon numbers them. */
 export const ConvKind = { forward: 0, backwardData: 1, backwardWeights: 2 } as const;
 
+/** Elementwise ops below this size stay in JavaScript: a native call and thread wake-up cost more. */
+export const NATIVE_MIN_ELEMENTS = 16384;
+
+/** Binary op codes of the addon's `binary`. */
+export const BINARY_CODES = { Add: 0, Sub: 1, Multiply: 2, RealDiv: 3, SquaredDifference: 4, Maximum: 5, Minimum: 6 } as const;
+
+/** Unary op codes of the addon's `unary` (same formulas as tfjs-backend-cpu). */
+export const UNARY_CODES = {
+  Relu: 0,
+  Step: 1,
+  Neg: 2,
+  Exp: 3,
+  Log: 4,
+  Log1p: 5,
+  Sqrt: 6,
+  Rsqrt: 7,
+  Square: 8,
+  Abs: 9,
+  Sigmoid: 10,
+  Tanh: 11,
+  Elu: 12,
+  LeakyRelu: 13,
+  Relu6: 14,
+  Reciprocal: 15,
+} as const;
+
 /** Activation codes the addon fuses after a convolution or a matrix product. */
 export const ACTIVATION_CODES = { linear: 0, relu: 1, relu6: 2, elu: 3, sigmoid: 4, leakyrelu: 5 } as const;
 
@@ -49,6 +75,12 @@ export interface NativeAddon {
     activation?: number,
     alpha?: number,
   ): void;
+  /** out = a ∘ b elementwise; the shorter operand is a scalar or repeats along leading axes. */
+  binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array): void;
+  /** out = f(x) elementwise (alpha: Step's value at x ≤ 0, LeakyRelu's slope). */
+  unary(op: number, x: Float32Array, out: Float32Array, alpha?: number): void;
+  /** x as [outer, inner]: sums over outer (out: inner values) or over inner (out: outer values). */
+  sumAxes(x: Float32Array, out: Float32Array, outer: number, inner: number, overOuter: boolean): void;
   /** threads: OpenMP threads; activationLayout: 0 keeps NHWC for oneDNN, 1 lets it pick (benchmarks). */
   configure(options: { threads?: number; activationLayout?: number }): void;
   info(): { onednn: string; threads: number; cachedPlans: number };

@@ -10,7 +10,7 @@ import type { NativeAddon } from "./addon.js";
 import { nativeKernelConfigs } from "./kernels.js";
 
 export type { NativeAddon } from "./addon.js";
-export { ConvKind, ACTIVATION_CODES } from "./addon.js";
+export { ConvKind, ACTIVATION_CODES, BINARY_CODES, UNARY_CODES, NATIVE_MIN_ELEMENTS } from "./addon.js";
 export { nativeStats } from "./kernels.js";
 
 export const NATIVE_BACKEND = "native";

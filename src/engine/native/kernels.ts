@@ -1,19 +1,20 @@
 /**
  * The kernels the `native` backend runs in the addon instead of tfjs-backend-cpu's JavaScript:
  * Conv2D and its two gradients, FusedConv2D (bias and activation fused by oneDNN), BatchMatMul and
- * _FusedMatMul. Each reads the cpu backend's plain Float32Arrays, so tensors never move. Anything
+ * _FusedMatMul, and on large float32 tensors the common elementwise ops and Sum (both threads, no
+ * per-element index arithmetic when broadcasting). Each reads the cpu backend's plain Float32Arrays, so tensors never move. Anything
  * the addon does not cover (prelu, odd broadcasts, non-float32) goes to the cpu kernel of the same
  * name; `nativeStats.fallbacks` counts those, so tests can tell a native result from a fallback.
  */
 import * as tf from "../../core/tf.js";
 import type { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
-import { ACTIVATION_CODES, ConvKind, type NativeAddon } from "./addon.js";
+import { ACTIVATION_CODES, BINARY_CODES, ConvKind, NATIVE_MIN_ELEMENTS, UNARY_CODES, type NativeAddon } from "./addon.js";
 
 type Args = Parameters<tf.KernelFunc>[0];
 type Shape4 = [number, number, number, number];
 
-/** Calls that went to the cpu kernel instead, per kernel name (tests read this). */
-export const nativeStats = { fallbacks: {} as Record<string, number> };
+/** Calls the addon ran, and calls that went to the cpu kernel instead, per kernel name (tests read this). */
+export const nativeStats = { calls: {} as Record<string, number>, fallbacks: {} as Record<string, number> };
 
 /** The named inputs of a kernel call (tfjs types them as possibly missing). */
 function inputs<K extends string>(args: Args, ..._names: K[]): Record<K, tf.TensorInfo> {
@@ -23,7 +24,9 @@ function inputs<K extends string>(args: Args, ..._names: K[]): Record<K, tf.Tens
 function floats(backend: MathBackendCPU, t: tf.TensorInfo | undefined): Float32Array | null {
   if (!t || t.dtype !== "float32") return null;
   const v = backend.data.get(t.dataId).values;
-  return v instanceof Float32Array ? v : null;
+  if (v instanceof Float32Array) return v;
+  // A float32 tensor cast from bool or int32 shares that array (tfjs-backend-cpu's Cast): copy it.
+  return ArrayBuffer.isView(v) ? Float32Array.from(v as unknown as ArrayLike<number>) : null;
 }
 
 /** Addon geometry for a tfjs conv. The right/bottom pads are derived from the output size, since
@@ -81,7 +84,10 @@ function withFallback(name: string, run: (args: Args) => tf.TensorInfo | null): 
     backendName: "native",
     kernelFunc: (args) => {
       const out = run(args);
-      if (out) return out;
+      if (out) {
+        nativeStats.calls[name] = (nativeStats.calls[name] ?? 0) + 1;
+        return out;
+      }
       nativeStats.fallbacks[name] = (nativeStats.fallbacks[name] ?? 0) + 1;
       return cpu.kernelFunc(args);
     },
@@ -202,7 +208,91 @@ function matmulKernels(addon: NativeAddon): tf.KernelConfig[] {
   ];
 }
 
+/** A kernel that hands small or non-float32 work to the cpu kernel directly (not a fallback). */
+function forLargeFloats(name: string, isLarge: (args: Args) => boolean, run: (args: Args) => tf.TensorInfo | null): tf.KernelConfig {
+  const config = withFallback(name, run);
+  const cpu = tf.getKernel(name, "cpu")!;
+  return { ...config, kernelFunc: (args) => (isLarge(args) ? config.kernelFunc(args) : cpu.kernelFunc(args)) };
+}
+
+const allFloat = (args: Args) => Object.values(args.inputs).every((t) => t?.dtype === "float32");
+
+/** True when `shape` broadcasts to `out` as a scalar, as the whole, or repeated along leading axes. */
+function repeatsAlongLeading(shape: number[], out: number[]): boolean {
+  const size = tf.util.sizeFromShape(shape);
+  if (size === 1 || size === tf.util.sizeFromShape(out)) return true;
+  const first = shape.findIndex((d) => d !== 1);
+  const core = shape.slice(first);
+  return tf.util.arraysEqual(core, out.slice(out.length - core.length));
+}
+
+function elementwiseKernels(addon: NativeAddon): tf.KernelConfig[] {
+  const binary = Object.entries(BINARY_CODES).map(([name, op]) =>
+    forLargeFloats(
+      name,
+      (args) =>
+        allFloat(args) && Math.max(...Object.values(args.inputs).map((t) => tf.util.sizeFromShape(t!.shape))) >= NATIVE_MIN_ELEMENTS,
+      (args) => {
+        const backend = args.backend as MathBackendCPU;
+        const { a, b } = inputs(args, "a", "b");
+        let outShape: number[];
+        try {
+          outShape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
+        } catch {
+          return null; // the cpu kernel reports the shape error
+        }
+        const av = floats(backend, a);
+        const bv = floats(backend, b);
+        if (!av || !bv || !repeatsAlongLeading(a.shape, outShape) || !repeatsAlongLeading(b.shape, outShape)) return null;
+        const out = new Float32Array(tf.util.sizeFromShape(outShape));
+        addon.binary(op, av, bv, out);
+        return backend.makeTensorInfo(outShape, "float32", out);
+      },
+    ),
+  );
+  const unary = Object.entries(UNARY_CODES).map(([name, op]) =>
+    forLargeFloats(
+      name,
+      (args) => allFloat(args) && tf.util.sizeFromShape(args.inputs.x!.shape) >= NATIVE_MIN_ELEMENTS,
+      (args) => {
+        const backend = args.backend as MathBackendCPU;
+        const { x } = inputs(args, "x");
+        const xv = floats(backend, x);
+        if (!xv) return null;
+        const out = new Float32Array(xv.length);
+        addon.unary(op, xv, out, (args.attrs?.alpha as number | undefined) ?? 0);
+        return backend.makeTensorInfo(x.shape, "float32", out);
+      },
+    ),
+  );
+  // Sums over leading axes are bias gradients; tfjs-backend-cpu transposes them first.
+  const sum = forLargeFloats(
+    tf.Sum,
+    (args) => allFloat(args) && tf.util.sizeFromShape(args.inputs.x!.shape) >= NATIVE_MIN_ELEMENTS,
+    (args) => {
+      const backend = args.backend as MathBackendCPU;
+      const { x } = inputs(args, "x");
+      const { axis, keepDims } = args.attrs as unknown as tf.SumAttrs;
+      const rank = x.shape.length;
+      const axes = [...tf.util.parseAxisParam(axis, x.shape)].sort((p, q) => p - q);
+      const xv = floats(backend, x);
+      if (!xv || axes.length === 0 || axes.some((d, i) => i > 0 && d !== axes[i - 1] + 1)) return null;
+      const leading = axes[0] === 0;
+      if (!leading && axes[axes.length - 1] !== rank - 1) return null;
+      const split = leading ? axes.length : axes[0];
+      const outer = tf.util.sizeFromShape(x.shape.slice(0, split));
+      const inner = tf.util.sizeFromShape(x.shape.slice(split));
+      let [outShape] = tf.backend_util.computeOutAndReduceShapes(x.shape, axes);
+      if (keepDims) outShape = tf.backend_util.expandShapeToKeepDim(outShape, axes);
+      const out = new Float32Array(leading ? inner : outer);
+      addon.sumAxes(xv, out, outer, inner, leading);
+      return backend.makeTensorInfo(outShape, "float32", out);
+    },
+  );
+  return [...binary, ...unary, sum];
+}
+
 /** Every kernel the addon takes over, registered under backendName 'native'. */
 export function nativeKernelConfigs(addon: NativeAddon): tf.KernelConfig[] {
-  return [...convKernels(addon), ...matmulKernels(addon)];
+  return [...convKernels(addon), ...matmulKernels(addon), ...elementwiseKernels(addon)];
 }

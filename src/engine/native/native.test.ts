@@ -10,7 +10,7 @@ import { initBackend } from "../../node/backend.js";
 import { loadNativeAddon } from "../../node/native.js";
 import { mmd } from "../../core/divergences/mmd.js";
 import { expectNoLeak } from "../../../test/helpers.js";
-import { nativeStats } from "./index.js";
+import { nativeStats, UNARY_CODES } from "./index.js";
 
 const load = loadNativeAddon();
 
@@ -48,12 +48,14 @@ function relError(a: Float32Array, b: Float32Array): number {
   return err / scale;
 }
 
-/** Compare fn on native against cpu, and require that no native kernel fell back to cpu. */
-async function agrees(fn: () => tf.Tensor[], tol = 2e-5): Promise<void> {
+/** Compare fn on native against cpu; no kernel may fall back to cpu, and the named ones must run in the addon. */
+async function agrees(fn: () => tf.Tensor[], natively: string[], tol = 2e-5): Promise<void> {
   const want = await on("cpu", fn);
   const fallbacks = { ...nativeStats.fallbacks };
+  const calls = { ...nativeStats.calls };
   const got = await on("native", fn);
   expect(nativeStats.fallbacks, "a kernel fell back to cpu").toEqual(fallbacks);
+  for (const k of natively) expect(nativeStats.calls[k] ?? 0, `${k} ran in the addon`).toBeGreaterThan(calls[k] ?? 0);
   want.forEach((w, i) => expect(relError(got[i], w), `output ${i}`).toBeLessThan(tol));
 }
 
@@ -112,12 +114,22 @@ describe.skipIf(!load.addon)(`native backend vs cpu${load.addon ? "" : ` (skippe
             .sum(),
         )([x, w]);
         return [y, dx, dw];
-      });
+      }, [tf.Conv2D, tf.Conv2DBackpropInput, tf.Conv2DBackpropFilter]);
     });
   }
 
+  it("conv2d on a float32 tensor cast from bool (it shares the bool array)", async () => {
+    await agrees(
+      () => [tf.conv2d(rand([2, 8, 8, 1], 1).greater(0).toFloat() as tf.Tensor4D, rand([4, 4, 1, 4], 2) as tf.Tensor4D, 2, "same")],
+      [tf.Conv2D],
+    );
+  });
+
   it("conv2d with dilations", async () => {
-    await agrees(() => [tf.conv2d(rand([2, 11, 10, 3], 1) as tf.Tensor4D, rand([3, 3, 3, 4], 2) as tf.Tensor4D, 1, "same", "NHWC", 2)]);
+    await agrees(
+      () => [tf.conv2d(rand([2, 11, 10, 3], 1) as tf.Tensor4D, rand([3, 3, 3, 4], 2) as tf.Tensor4D, 1, "same", "NHWC", 2)],
+      [tf.Conv2D],
+    );
   });
 
   it("conv2d in NCHW", async () => {
@@ -132,28 +144,32 @@ describe.skipIf(!load.addon)(`native backend vs cpu${load.addon ? "" : ` (skippe
           .sum(),
       )([x, w]);
       return [tf.conv2d(x, w, 2, "same", "NCHW"), dx, dw];
-    });
+    }, [tf.Conv2D, tf.Conv2DBackpropInput, tf.Conv2DBackpropFilter]);
   });
 
   it("conv2dTranspose (a decoder layer) to an odd output size", async () => {
-    await agrees(() => [
-      tf.conv2dTranspose(rand([2, 4, 4, 8], 1) as tf.Tensor4D, rand([4, 4, 3, 8], 2) as tf.Tensor4D, [2, 7, 7, 3], 2, "same"),
-    ]);
+    await agrees(
+      () => [tf.conv2dTranspose(rand([2, 4, 4, 8], 1) as tf.Tensor4D, rand([4, 4, 3, 8], 2) as tf.Tensor4D, [2, 7, 7, 3], 2, "same")],
+      [tf.Conv2DBackpropInput],
+    );
   });
 
   for (const activation of ["linear", "relu", "relu6", "elu", "sigmoid", "leakyrelu"] as const) {
     it(`fused conv2d with bias and ${activation}`, async () => {
-      await agrees(() => [
-        tf.fused.conv2d({
-          x: rand([2, 8, 8, 3], 1) as tf.Tensor4D,
-          filter: rand([3, 3, 3, 6], 2) as tf.Tensor4D,
-          strides: 1,
-          pad: "same",
-          bias: rand([6], 3),
-          activation,
-          leakyreluAlpha: 0.3,
-        }),
-      ]);
+      await agrees(
+        () => [
+          tf.fused.conv2d({
+            x: rand([2, 8, 8, 3], 1) as tf.Tensor4D,
+            filter: rand([3, 3, 3, 6], 2) as tf.Tensor4D,
+            strides: 1,
+            pad: "same",
+            bias: rand([6], 3),
+            activation,
+            leakyreluAlpha: 0.3,
+          }),
+        ],
+        [tf.FusedConv2D],
+      );
     });
   }
 
@@ -188,15 +204,90 @@ describe.skipIf(!load.addon)(`native backend vs cpu${load.addon ? "" : ` (skippe
   ];
   for (const [name, a, b, ta, tb] of MATMULS) {
     it(`matmul: ${name}`, async () => {
-      await agrees(() => [tf.matMul(rand(a, 1), rand(b, 2), ta, tb)]);
+      await agrees(() => [tf.matMul(rand(a, 1), rand(b, 2), ta, tb)], [tf.BatchMatMul]);
     });
   }
 
   it("fused matmul with a row bias and relu, and with a full bias and sigmoid", async () => {
-    await agrees(() => [
-      tf.fused.matMul({ a: rand([6, 5], 1), b: rand([5, 4], 2), bias: rand([4], 3), activation: "relu" }),
-      tf.fused.matMul({ a: rand([6, 5], 1), b: rand([4, 5], 2), transposeB: true, bias: rand([6, 4], 3), activation: "sigmoid" }),
-    ]);
+    await agrees(
+      () => [
+        tf.fused.matMul({ a: rand([6, 5], 1), b: rand([5, 4], 2), bias: rand([4], 3), activation: "relu" }),
+        tf.fused.matMul({ a: rand([6, 5], 1), b: rand([4, 5], 2), transposeB: true, bias: rand([6, 4], 3), activation: "sigmoid" }),
+      ],
+      [tf._FusedMatMul],
+    );
+  });
+
+  const BIG = [4, 16, 16, 64]; // 65536 values: above the size where elementwise ops go native
+  const BROADCASTS: [string, number[], number[]][] = [
+    ["same shape", BIG, BIG],
+    ["scalar", BIG, []],
+    ["bias vector", BIG, [64]],
+    ["bias as [1,1,1,C]", BIG, [1, 1, 1, 64]],
+    ["trailing block", BIG, [16, 64]],
+    ["smaller first operand", [64], BIG],
+  ];
+  const BINARY = {
+    add: tf.Add,
+    sub: tf.Sub,
+    mul: tf.Multiply,
+    div: tf.RealDiv,
+    squaredDifference: tf.SquaredDifference,
+    maximum: tf.Maximum,
+    minimum: tf.Minimum,
+  } as const;
+  for (const [op, kernel] of Object.entries(BINARY) as [keyof typeof BINARY, string][]) {
+    it(`elementwise ${op} over broadcasts`, async () => {
+      await agrees(
+        () =>
+          BROADCASTS.map(([, a, b]) => {
+            const y = op === "div" ? rand(b, 2).abs().add(0.5) : rand(b, 2);
+            return tf[op](rand(a, 1), y);
+          }),
+        [kernel],
+      );
+    });
+  }
+
+  it("a broadcast along a middle axis falls back to cpu, correctly", async () => {
+    await initBackend("native");
+    const before = nativeStats.fallbacks[tf.Add] ?? 0;
+    const [got] = await on("native", () => [tf.add(rand([64, 1, 512], 1), rand([1, 4, 512], 2))]);
+    expect(nativeStats.fallbacks[tf.Add]).toBe(before + 1);
+    const [want] = await on("cpu", () => [tf.add(rand([64, 1, 512], 1), rand([1, 4, 512], 2))]);
+    expect(relError(got, want)).toBe(0);
+  });
+
+  it("unary ops", async () => {
+    await agrees(() => {
+      const x = rand(BIG, 1);
+      const pos = x.abs().add(0.1);
+      return [
+        tf.relu(x),
+        tf.step(x, 0.25),
+        tf.neg(x),
+        tf.exp(x),
+        tf.log(pos),
+        tf.log1p(pos),
+        tf.sqrt(pos),
+        tf.rsqrt(pos),
+        tf.square(x),
+        tf.abs(x),
+        tf.sigmoid(x.mul(4)),
+        tf.tanh(x.mul(4)),
+        tf.elu(x),
+        tf.leakyRelu(x, 0.3),
+        tf.relu6(x.mul(10)),
+        tf.reciprocal(pos),
+      ];
+    }, Object.keys(UNARY_CODES));
+  });
+
+  it("sums over leading axes (bias gradients), trailing axes and all axes", async () => {
+    await agrees(() => {
+      const x = rand(BIG, 1);
+      return [x.sum([0, 1, 2]), x.sum([0, 1, 2], true), x.sum([0, 1]), x.sum([2, 3]), x.sum(-1), x.sum()];
+    }, [tf.Sum]);
   });
 
   it("leaks no tensors", async () => {
