@@ -24,3 +24,25 @@ export { KERNELS, createKernel, squaredDistances, type Kernel, type KernelConfig
 export { mmd, type MmdEstimator, type MmdResult } from "./divergences/mmd.js";
 export { gaussianKl, batchMomentKl } from "./divergences/kl.js";
 export { toTensor, fromTensor } from "./tensors.js";
+export {
+  METRICS,
+  evaluateAll,
+  factorsFromMatrix,
+  lps,
+  lpsAsync,
+  mig,
+  sap,
+  dci,
+  covarianceRatio,
+  nmse,
+  fidelity,
+  type MetricName,
+  type MetricEntry,
+  type MetricInputs,
+  type MetricValues,
+  type EvaluateOptions,
+  type EvaluateResult,
+  type Factors,
+  type LpsOptions,
+  type LpsResult,
+} from "./metrics/index.js";

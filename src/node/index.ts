@@ -5,3 +5,4 @@ export { readNpy, writeNpy, readMatrix, writeMatrix } from "./npy-file.js";
 export { writeFileAtomic, writeJsonAtomic } from "./atomic.js";
 export { loadPrior } from "./priors.js";
 export { writeReport, type WriteReportOptions, type WrittenReport } from "./report/index.js";
+export { evaluateAllParallel, lpsParallel, readFactors, type ParallelOptions } from "./metrics/index.js";
