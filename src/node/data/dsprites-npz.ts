@@ -61,11 +61,14 @@ export async function readDspritesNpz(path: string): Promise<{ size: number; pac
           );
         }
         size = h.shape[0];
+        if (size * PIXELS >= 2 ** 32)
+          throw new SculptError(`${path}: ${size} images is more than dSprites' 737,280`, "use the official dSprites npz");
         packed = new Uint8Array(size * PACKED);
       },
       data(chunk, offset) {
         // Pixel p → bit 7 − (p mod 8) of byte p/8; images are 4,096 bits, so rows stay byte-aligned.
-        for (let k = 0; k < chunk.length; k++) if (chunk[k]) packed[(offset + k) >> 3] |= 0x80 >> ((offset + k) & 7);
+        // p passes 2³¹ (the full file is 3.0e9 bytes): `>>>` keeps it unsigned, `& 7` keeps its low bits.
+        for (let k = 0; k < chunk.length; k++) if (chunk[k]) packed[(offset + k) >>> 3] |= 0x80 >> ((offset + k) & 7);
       },
     },
     latents_classes: {
