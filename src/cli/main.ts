@@ -12,6 +12,7 @@ import { priorCommand } from "./commands/prior.js";
 import { reportCommand } from "./commands/report.js";
 import { trainCommand } from "./commands/train.js";
 import { archCommand } from "./commands/arch.js";
+import { evalCommand } from "./commands/eval.js";
 
 export type CommandInstaller = (program: Command) => void;
 
@@ -23,6 +24,7 @@ const COMMANDS: CommandInstaller[] = [
   reportCommand,
   dataCommand,
   trainCommand,
+  evalCommand,
   archCommand,
 ];
 

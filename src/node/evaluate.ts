@@ -1,0 +1,60 @@
+/**
+ * Evaluate a run folder: every metric that applies (factor metrics only when the data set has
+ * factors; marginal fidelity only for models sculpted toward a prior), written to metrics.json.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { evaluationSubset } from "../core/data/split.js";
+import type { MetricName } from "../core/metrics/index.js";
+import { modelEntry } from "../core/models/index.js";
+import { writeJsonAtomic } from "./atomic.js";
+import { loadDataset } from "./data/index.js";
+import { evaluateAllParallel, readFactors } from "./metrics/index.js";
+import { readMatrix } from "./npy-file.js";
+import { loadRun } from "./run.js";
+import { RUN_FILES } from "./run-format.js";
+
+export interface RunMetrics {
+  values: Record<string, number | number[] | number[][]>;
+  skipped: Record<string, string>;
+  seconds: Record<string, number>;
+}
+
+/** Images reconstructed for NMSE (a seeded evaluation subset; NMSE is a ratio of sums). */
+const NMSE_ROWS = 2000;
+
+export async function evaluateRun(
+  dir: string,
+  options: { only?: MetricName[]; backend?: string; onMetric?: (name: string) => void } = {},
+): Promise<RunMetrics> {
+  const run = await loadRun(dir, options.backend);
+  try {
+    const latents = readMatrix(join(dir, RUN_FILES.latents));
+    const factorsPath = join(dir, RUN_FILES.factors);
+    const data = await loadDataset(run.config.dataset, { ...run.config.datasetOptions, split: "test" });
+    const factors = existsSync(factorsPath) ? readFactors(factorsPath, data.factors?.names) : undefined;
+    const idx = evaluationSubset(data.size, Math.min(NMSE_ROWS, run.config.evalLimit));
+    const images = data.images(idx);
+    const reconstructions = run.decode(run.encode(images, idx.length));
+    const result = await evaluateAllParallel(
+      {
+        latents,
+        factors,
+        images,
+        reconstructions,
+        prior: modelEntry(run.config.model.kind).usesPrior ? run.prior : undefined,
+        seed: run.config.seed,
+      },
+      { only: options.only, onMetric: options.onMetric },
+    );
+    const out: RunMetrics = {
+      values: result.values,
+      skipped: result.skipped as Record<string, string>,
+      seconds: result.seconds as Record<string, number>,
+    };
+    writeJsonAtomic(join(dir, RUN_FILES.metrics), out);
+    return out;
+  } finally {
+    run.dispose();
+  }
+}
