@@ -46,3 +46,4 @@ export {
   type LpsOptions,
   type LpsResult,
 } from "./metrics/index.js";
+export * from "./data/index.js";

@@ -6,3 +6,13 @@ export { writeFileAtomic, writeJsonAtomic } from "./atomic.js";
 export { loadPrior } from "./priors.js";
 export { writeReport, type WriteReportOptions, type WrittenReport } from "./report/index.js";
 export { evaluateAllParallel, lpsParallel, readFactors, type ParallelOptions } from "./metrics/index.js";
+export {
+  DATASETS,
+  loadDataset,
+  listDatasets,
+  datasetInfo,
+  previewPng,
+  writePreview,
+  exportDataset,
+  type DatasetName,
+} from "./data/index.js";
