@@ -7,6 +7,7 @@
 #include <napi.h>
 #include <omp.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <memory>
@@ -93,7 +94,7 @@ struct Descs {
   memory::dims strides, dil, padL, padR;
 };
 
-Descs makeDescs(int kind, const Geom &g) {
+Descs makeDescs(const Geom &g) {
   Descs d;
   const tag act = g.channelsFirst ? tag::nchw : tag::nhwc;
   const memory::dims srcDims = activationDims(g.n, g.ic, g.ih, g.iw);
@@ -102,10 +103,7 @@ Descs makeDescs(int kind, const Geom &g) {
   d.srcUser = memory::desc(srcDims, dt::f32, act);
   d.dstUser = memory::desc(dstDims, dt::f32, act);
   d.weiUser = memory::desc(weiDims, dt::f32, tag::hwio);
-  tag chosen = gActivationLayout == 0 ? act : tag::any;
-  // With few input channels oneDNN's direct NHWC data-gradient kernels vectorise poorly (~5x
-  // slower); its gemm path on NCHW wins even counting the reorders (measured, 1 and 3 channels).
-  if (kind == kBackwardData && g.ic <= 4) chosen = tag::nchw;
+  const tag chosen = gActivationLayout == 0 ? act : tag::any;
   d.src = memory::desc(srcDims, dt::f32, chosen);
   d.dst = memory::desc(dstDims, dt::f32, chosen);
   d.wei = memory::desc(weiDims, dt::f32, tag::any);
@@ -143,7 +141,7 @@ void appendActivation(dnnl::post_ops &ops, int act, float alpha) {
 std::unique_ptr<ConvPlan> buildPlan(int kind, const Geom &g, bool withBias, int act, float alpha) {
   auto plan = std::make_unique<ConvPlan>();
   auto &eng = cpuEngine();
-  const Descs d = makeDescs(kind, g);
+  const Descs d = makeDescs(g);
   if (kind == kForward) {
     dnnl::primitive_attr attr;
     if (act != 0) {
@@ -231,6 +229,92 @@ void runPlan(int kind, ConvPlan &p, float *a, float *b, float *out, float *bias)
   s.wait();
 }
 
+// Data gradient for few input channels (a decoder's last layer: 32 -> 1 channel), NHWC only.
+// oneDNN's kernels vectorise over input channels and crawl here (~5 GFLOP/s direct, ~18 with its
+// gemm variant). Here each dy pixel becomes its kh·kw·ic filter taps, 16 at a time in registers
+// (a 4×4×1 filter is one AVX-512 register), scatter-added straight into dx. Threads split the
+// batch, so no two write the same image. Cloned per ISA: the addon is built for baseline x86-64.
+constexpr int kMaxSmallTaps = 256;
+constexpr int kTapBlock = 16;
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define SCULPT_ISA_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define SCULPT_ISA_CLONES
+#endif
+
+// 16 floats as one value: one AVX-512 register, two AVX2 ones, four SSE ones (GCC vectors).
+typedef float Vec16 __attribute__((vector_size(64)));
+
+__attribute__((always_inline)) inline Vec16 load16(const float *p) {
+  Vec16 v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+// The taps of 4 neighbouring dy pixels (rows d0..d3; repeat a row when fewer remain):
+// independent accumulators, so their FMAs overlap, and each weight load serves all four.
+__attribute__((always_inline)) inline void pixelTaps(const float *d0, const float *d1, const float *d2, const float *d3,
+                                                     int oc, const float *wT, int stride, int blocks,
+                                                     float (*acc)[kMaxSmallTaps]) {
+  for (int b = 0; b < blocks; b++) {
+    Vec16 r0 = {}, r1 = {}, r2 = {}, r3 = {};
+    const float *wr = wT + b * kTapBlock;
+    for (int o = 0; o < oc; o++, wr += stride) {
+      const Vec16 w = load16(wr);
+      r0 += d0[o] * w;
+      r1 += d1[o] * w;
+      r2 += d2[o] * w;
+      r3 += d3[o] * w;
+    }
+    std::memcpy(acc[0] + b * kTapBlock, &r0, sizeof r0);
+    std::memcpy(acc[1] + b * kTapBlock, &r1, sizeof r1);
+    std::memcpy(acc[2] + b * kTapBlock, &r2, sizeof r2);
+    std::memcpy(acc[3] + b * kTapBlock, &r3, sizeof r3);
+  }
+}
+
+// wT: filter as [oc, blocks·16] (taps padded with zeros); out: one image of dx, zeroed here.
+SCULPT_ISA_CLONES
+void backwardDataImage(const Geom &g, const float *dy, const float *wT, int blocks, float *out) {
+  float acc[4][kMaxSmallTaps];
+  const int stride = blocks * kTapBlock;
+  std::fill(out, out + int64_t(g.ih) * g.iw * g.ic, 0.f);
+  for (int oy = 0; oy < g.oh; oy++) {
+    for (int ox0 = 0; ox0 < g.ow; ox0 += 4) {
+      const int count = std::min(4, g.ow - ox0);
+      const float *d = dy + (int64_t(oy) * g.ow + ox0) * g.oc;
+      pixelTaps(d, d + (count > 1 ? g.oc : 0), d + (count > 2 ? 2 * g.oc : 0), d + (count > 3 ? 3 * g.oc : 0), g.oc, wT,
+                stride, blocks, acc);
+      for (int p = 0; p < count; p++) {
+        const int ox = ox0 + p;
+        for (int ky = 0; ky < g.kh; ky++) {
+          const int iy = oy * g.sh - g.pt + ky * g.dh;
+          if (iy < 0 || iy >= g.ih) continue;
+          for (int kx = 0; kx < g.kw; kx++) {
+            const int ix = ox * g.sw - g.pl + kx * g.dw;
+            if (ix < 0 || ix >= g.iw) continue;
+            const float *src = acc[p] + (ky * g.kw + kx) * g.ic;
+            float *dst = out + (int64_t(iy) * g.iw + ix) * g.ic;
+            for (int c = 0; c < g.ic; c++) dst[c] += src[c];
+          }
+        }
+      }
+    }
+  }
+}
+
+void smallChannelBackwardData(const Geom &g, const float *dy, const float *w, float *dx) {
+  const int taps = g.kh * g.kw * g.ic, blocks = (taps + kTapBlock - 1) / kTapBlock, stride = blocks * kTapBlock;
+  // filter (HWIO) is row-major [taps, oc]; transpose it so taps run along rows.
+  std::vector<float> wT(size_t(g.oc) * stride, 0.f);
+  for (int t = 0; t < taps; t++)
+    for (int o = 0; o < g.oc; o++) wT[size_t(o) * stride + t] = w[size_t(t) * g.oc + o];
+  const int64_t imageIn = int64_t(g.ih) * g.iw * g.ic, imageOut = int64_t(g.oh) * g.ow * g.oc;
+#pragma omp parallel for schedule(static)
+  for (int n = 0; n < g.n; n++) backwardDataImage(g, dy + n * imageOut, wT.data(), blocks, dx + n * imageIn);
+}
+
 float *floats(const Napi::Value &v, size_t minLen, const char *what) {
   if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array)
     throw Napi::TypeError::New(v.Env(), std::string(what) + " must be a Float32Array");
@@ -270,6 +354,11 @@ Napi::Value Conv(const Napi::CallbackInfo &info) {
     bias = floats(info[5], size_t(g.oc), "bias");
   if (kind == kForward && info.Length() > 6) act = info[6].As<Napi::Number>().Int32Value();
   if (kind == kForward && info.Length() > 7) alpha = info[7].As<Napi::Number>().FloatValue();
+  if (kind == kBackwardData && g.ic <= 4 && g.kh * g.kw * g.ic <= kMaxSmallTaps && !g.channelsFirst &&
+      gActivationLayout == 0) {
+    smallChannelBackwardData(g, a, b, out);
+    return env.Undefined();
+  }
   std::lock_guard<std::mutex> lock(gLock);
   try {
     auto &plan = planFor(kind, g, bias != nullptr, act, alpha);
