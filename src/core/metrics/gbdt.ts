@@ -337,6 +337,12 @@ export function fitGbdt(x: BinnedRows, y: ArrayLike<number>, options: Partial<Gb
       lEnd[newLeaf] = end;
       lSum[newLeaf] = sumG - gl;
       lLink[newLeaf] = 2 * node + 1;
+      if (Math.max(nl, nr) < 2 * o.minDataInLeaf) {
+        // neither child can be split again: no histograms needed
+        lGain[best] = -1;
+        lGain[newLeaf] = -1;
+        continue;
+      }
       // histogram of the smaller child by scanning; the larger is parent − smaller, in place
       const smallSlot = freeSlots[--nFree];
       const leftSmaller = nl <= nr;
