@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { lps } from "../../core/metrics/lps.js";
 import { Rng } from "../../core/random.js";
+import { evaluateAll } from "../../core/metrics/index.js";
+import { evaluateAllParallel } from "./index.js";
 import { lpsParallel } from "./lps-parallel.js";
 
 describe("lpsParallel", () => {
@@ -27,5 +29,13 @@ describe("lpsParallel", () => {
     const z = { rows: 50, cols: 2, data: Float32Array.from({ length: 100 }, () => rng.normal()) };
     // gbdt options are checked when a dimension's regression starts, i.e. inside the worker
     await expect(lpsParallel(z, { gbdt: { numLeaves: 1 } }, { threads: 2, minValues: 0 })).rejects.toThrow(/options out of range/);
+  });
+
+  it("evaluateAllParallel gives evaluateAll's values", async () => {
+    const rng = new Rng(9);
+    const z = { rows: 200, cols: 3, data: Float32Array.from({ length: 600 }, () => rng.normal()) };
+    const only: ["lps", "covariance-ratio"] = ["lps", "covariance-ratio"];
+    const parallel = await evaluateAllParallel({ latents: z, seed: 4 }, { only }, { threads: 2, minValues: 0 });
+    expect(parallel.values).toEqual((await evaluateAll({ latents: z, seed: 4 }, { only })).values);
   });
 });
