@@ -16,7 +16,7 @@ import { conv2dBackpropFilterKernel, type FilterGradForm } from "./conv2d-backpr
 
 const TOLERANCE = 1e-5;
 
-type Pad = "same" | "valid" | number;
+type Pad = "same" | "valid" | number | [[0, 0], [number, number], [number, number], [0, 0]];
 interface Case {
   n: number;
   h: number;
@@ -61,8 +61,25 @@ CASES.push(
   { n: 4, h: 16, w: 16, ci: 1, co: 8, k: 4, s: 2, pad: "same" }, // the autoencoder's first layer, small
   { n: 2, h: 8, w: 8, ci: 16, co: 8, k: 4, s: 2, pad: "same" }, // per-row-phase transposed conv
   { n: 2, h: 9, w: 7, ci: 8, co: 16, k: 5, s: 2, pad: 2 },
+  { n: 2, h: 9, w: 7, ci: 1, co: 3, k: 3, s: 1, pad: "same" }, // three column shifts folded into channels
+  { n: 2, h: 10, w: 9, ci: 2, co: 8, k: 4, s: 2, pad: "valid" }, // 8 phase channels, no fold
+  {
+    n: 3,
+    h: 9,
+    w: 8,
+    ci: 3,
+    co: 8,
+    k: 4,
+    s: 2,
+    pad: [
+      [0, 0],
+      [2, 0],
+      [1, 3],
+      [0, 0],
+    ],
+  },
 );
-const name = (c: Case) => `n${c.n} ${c.h}x${c.w}x${c.ci}->${c.co} k${c.k} s${c.s} ${c.pad}`;
+const name = (c: Case) => `n${c.n} ${c.h}x${c.w}x${c.ci}->${c.co} k${c.k} s${c.s} ${JSON.stringify(c.pad)}`;
 
 function values(size: number, seed: number): Float32Array {
   const rng = new Rng(seed);
