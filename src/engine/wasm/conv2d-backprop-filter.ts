@@ -12,9 +12,10 @@
  * "dy as filter": x′ = x as [1, H, W·Ci, N] (batch moved innermost), dy′ = dy as [Ho, Wo, N, Co];
  *   dF[p, q·Ci + c, o] = Σ_{i,j,n} x′[p + sh·i − top, (q·Ci + c) + (sw·Ci)·j − left·Ci, n] · dy′[i, j, n, o],
  *   a convolution with dilations (sh, sw·Ci) and pads (top, left·Ci) whose [kh, kw·Ci, Co] output
- *   already is the filter layout. Output channels go 8 at a time (one XNNPACK register tile), as
- *   separate convolutions over slices of one buffer: packing a filter with 32 or 64 output
- *   channels and a power-of-two size is 3–10× slower per element than with 8.
+ *   already is the filter layout. Where there is little arithmetic per dy element, output
+ *   channels go 8 at a time (one XNNPACK register tile), as separate convolutions over slices of
+ *   one buffer: packing a filter with 32 or 64 output channels and a power-of-two size is 3–10×
+ *   slower per element than with 8 (measured here: ~3 ns vs 10–30 ns).
  *
  * "x as filter" (sub-pixel): with p = sh·a + vh (0 ≤ vh < sh) and the phase images
  *   X[t, u][vh, vw] = x[sh·t + vh − top, sw·u + vw − left], the sum is a stride-1 correlation
@@ -30,18 +31,28 @@
  */
 import * as tf from "../../core/tf.js";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { alias, copyRow, free, heapF32, offsetF32, releaseAlias, runKernel, view, zeros, type Info } from "./heap.js";
+import {
+  alias,
+  backpropConvInfo,
+  copyRow,
+  free,
+  heapF32,
+  offsetF32,
+  releaseAlias,
+  runKernel,
+  TILE,
+  view,
+  zeros,
+  type ConvInfo,
+  type Info,
+} from "./heap.js";
 
-/** Output channels per convolution: one XNNPACK f32 register tile on wasm SIMD. */
-const TILE = 8;
 /** Cost estimate (ns): packing one filter element, moving one element, one FLOP. */
 const PACK_NS = 3;
 const MOVE_NS = 1;
 const FLOP_NS = 1 / 30;
 /** FLOPs per dy element under which dy is split into TILE-channel filters. */
 const SPLIT_BELOW = 256;
-
-type ConvInfo = ReturnType<typeof tf.backend_util.computeConv2DInfo>;
 
 const roundUp = (v: number, m: number) => Math.ceil(v / m) * m;
 
@@ -53,19 +64,11 @@ export function conv2dBackpropFilterKernel(force?: FilterGradForm): tf.KernelFun
   return ((args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): Info => {
     const backend = args.backend as BackendWasm;
     const { x, dy } = args.inputs as unknown as { x: Info; dy: Info };
-    const { strides, pad, dataFormat, dimRoundingMode, filterShape } = args.attrs as unknown as tf.Conv2DBackpropFilterAttrs;
-    const info = tf.backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      filterShape,
-      strides,
-      1,
-      pad,
-      dimRoundingMode,
-      false,
-      tf.backend_util.convertConv2DDataFormat(dataFormat),
-    );
+    const attrs = args.attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+    const { filterShape } = attrs;
+    const info = backpropConvInfo(x.shape, filterShape, attrs);
     if (info.dataFormat !== "channelsLast") {
-      throw new Error(`wasm Conv2DBackpropFilter supports dataFormat 'NHWC' only, got '${dataFormat}'`);
+      throw new Error(`wasm Conv2DBackpropFilter supports dataFormat 'NHWC' only, got '${attrs.dataFormat}'`);
     }
     if (info.batchSize * info.outHeight * info.outWidth * info.inHeight * info.inWidth === 0) return zeros(backend, filterShape);
     const phases = phasePlan(info);

@@ -19,7 +19,7 @@
  */
 import * as tf from "../../core/tf.js";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { free, heapF32, offsetF32, runKernel, view, window, zeros, type Info } from "./heap.js";
+import { backpropConvInfo, free, heapF32, offsetF32, runKernel, TILE, view, window, zeros, type ConvInfo, type Info } from "./heap.js";
 
 /** The phase convolution along one axis: taps, its pads, blocks it yields, and where dx starts. */
 interface AxisPlan {
@@ -31,7 +31,7 @@ interface AxisPlan {
 }
 
 /** For an input axis of `size`, a dy axis of `outSize`, filter `k`, stride `s`, leading pad `before`. */
-export function planAxis(size: number, outSize: number, k: number, s: number, before: number): AxisPlan {
+function planAxis(size: number, outSize: number, k: number, s: number, before: number): AxisPlan {
   const taps = Math.ceil(k / s);
   // Blocks u cover dx rows s·u + v − before; the first needed is ⌊before/s⌋, the last ⌊(size−1+before)/s⌋.
   // A pad that would be negative is clamped to 0: the extra blocks are cropped away with the rest.
@@ -94,9 +94,6 @@ function phaseConv(backend: BackendWasm, dy: Info, g: Info, rows: AxisPlan, cols
   );
 }
 
-/** XNNPACK's f32 register tile width: fewer output channels than this leave lanes idle. */
-const TILE = 8;
-
 let builtin: tf.KernelConfig | undefined;
 const builtinReady = new WeakSet<object>();
 
@@ -119,20 +116,12 @@ export function builtinConv2dBackpropInput(backend: BackendWasm): tf.KernelFunc 
 function conv2dBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): Info {
   const backend = args.backend as BackendWasm;
   const { dy, filter } = args.inputs as unknown as { dy: Info; filter: Info };
-  const { strides, pad, dataFormat, dimRoundingMode, inputShape } = args.attrs as unknown as tf.Conv2DBackpropInputAttrs;
-  const info = tf.backend_util.computeConv2DInfo(
-    inputShape,
-    filter.shape as [number, number, number, number],
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-    false,
-    tf.backend_util.convertConv2DDataFormat(dataFormat),
-  );
+  const attrs = args.attrs as unknown as tf.Conv2DBackpropInputAttrs;
+  const { inputShape } = attrs;
+  const info = backpropConvInfo(inputShape, filter.shape, attrs);
   if (info.dataFormat !== "channelsLast") {
     const fallback = builtinConv2dBackpropInput(backend);
-    if (!fallback) throw new Error(`wasm Conv2DBackpropInput supports dataFormat 'NHWC' only, got '${dataFormat}'`);
+    if (!fallback) throw new Error(`wasm Conv2DBackpropInput supports dataFormat 'NHWC' only, got '${attrs.dataFormat}'`);
     return fallback(args as Parameters<tf.KernelFunc>[0]) as Info;
   }
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outHeight: ho, outWidth: wo } = info;
@@ -144,8 +133,6 @@ function conv2dBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backend: unk
     ? perRowPhase(backend, dy, filter, info, cols)
     : allPhases(backend, dy, filter, info, planAxis(h, ho, kh, sh, info.padInfo.top), cols);
 }
-
-type ConvInfo = ReturnType<typeof tf.backend_util.computeConv2DInfo>;
 
 function allPhases(backend: BackendWasm, dy: Info, filter: Info, info: ConvInfo, rows: AxisPlan, cols: AxisPlan): Info {
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, strideHeight: sh, strideWidth: sw } = info;

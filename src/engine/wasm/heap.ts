@@ -1,13 +1,45 @@
 /**
  * Building blocks for wasm kernels composed from other wasm kernels: call a registered wasm kernel
  * on raw TensorInfos (no engine, no tape, no tensor tracking), see a tensor's data on the wasm
- * heap, alias part of a buffer as a tensor, and free intermediates. Heap views are taken after
+ * heap, alias part of a buffer as a tensor, free intermediates, and the conv geometry both
+ * backprop kernels share. Heap views are taken after
  * the last allocation of a step, because an allocation may grow (and so detach) the heap.
  */
 import * as tf from "../../core/tf.js";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 
 export type Info = tf.TensorInfo;
+export type ConvInfo = ReturnType<typeof tf.backend_util.computeConv2DInfo>;
+
+/**
+ * XNNPACK's f32 register tile on wasm SIMD is 8 output channels wide: a convolution with fewer
+ * leaves lanes idle, and one whose filter has many more is much slower to pack.
+ */
+export const TILE = 8;
+
+/** The forward convolution a backprop kernel inverts (dilation 1, as tfjs's conv gradients require). */
+export function backpropConvInfo(
+  inShape: number[],
+  filterShape: number[],
+  attrs: {
+    strides: number | [number, number];
+    pad: tf.Conv2DBackpropInputAttrs["pad"];
+    dataFormat: "NHWC" | "NCHW";
+    dimRoundingMode?: "floor" | "round" | "ceil";
+  },
+): ConvInfo {
+  const { strides, pad, dataFormat, dimRoundingMode } = attrs;
+  return tf.backend_util.computeConv2DInfo(
+    inShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    tf.backend_util.convertConv2DDataFormat(dataFormat),
+  );
+}
 
 /** Run the wasm backend's kernel `name` directly; the caller owns (and must free) the result. */
 export function runKernel(name: string, backend: BackendWasm, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap = {}): Info {
