@@ -37,3 +37,11 @@ describe("npy", () => {
     ).toThrow(/Fortran/);
   });
 });
+
+describe("npy from a Node Buffer", () => {
+  it("reads the Buffer's own bytes, not its memory pool's", () => {
+    const bytes = serializeNpy({ dtype: "float32", shape: [3], data: Float32Array.from([1, 2, 3]) });
+    const pooled = Buffer.from(bytes); // small Buffers live at an offset inside a shared pool
+    expect(Array.from(parseNpy(pooled).data)).toEqual([1, 2, 3]);
+  });
+});

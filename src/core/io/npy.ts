@@ -83,7 +83,9 @@ export function parseNpy(bytes: Uint8Array, name = "array"): NpyArray {
       "the file was cut short; re-create it",
     );
   }
-  const raw = bytes.slice(start, start + need); // copy: aligned and detached from the source
+  // Copy (aligned, detached from the source). Not bytes.slice: on a Node Buffer that is a view into a shared pool.
+  const raw = new Uint8Array(need);
+  raw.set(bytes.subarray(start, start + need));
   let data: NpyArray["data"];
   switch (dtype) {
     case "float32":

@@ -52,7 +52,7 @@ export function encodeCheckpoint(c: Checkpoint): Uint8Array {
 
 export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   if (bytes.length < 4) throw new SculptError("checkpoint file is empty or truncated", "delete it and restart the run");
-  const buf = bytes.slice().buffer; // aligned copy
+  const buf = Uint8Array.prototype.slice.call(bytes).buffer; // aligned copy (Buffer#slice would share memory)
   const hlen = new DataView(buf).getUint32(0, true);
   const header = JSON.parse(new TextDecoder().decode(new Uint8Array(buf, 4, hlen))) as Omit<Checkpoint, "arrays"> & {
     arrays: { name: string; shape: number[]; length: number }[];
