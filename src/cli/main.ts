@@ -13,6 +13,7 @@ import { reportCommand } from "./commands/report.js";
 import { trainCommand } from "./commands/train.js";
 import { archCommand } from "./commands/arch.js";
 import { evalCommand } from "./commands/eval.js";
+import { serveCommand } from "./commands/serve.js";
 
 export type CommandInstaller = (program: Command) => void;
 
@@ -26,6 +27,7 @@ const COMMANDS: CommandInstaller[] = [
   trainCommand,
   evalCommand,
   archCommand,
+  serveCommand,
 ];
 
 export function buildProgram(): Command {

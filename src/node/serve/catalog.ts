@@ -1,0 +1,203 @@
+/**
+ * What `sculpt serve` may show: the run folders and sweeps under one root, found by walking the
+ * root a few levels deep, and the one way a request's run id and file name become a path. Every
+ * path is checked after resolving symlinks, so nothing outside the root (and, for files, outside
+ * the run folder) is ever read; only names a run folder legitimately holds are served.
+ */
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { basename, isAbsolute, join, relative, sep } from "node:path";
+import { SculptError } from "../../core/registry.js";
+import { flattenMetrics } from "../report/run-folder.js";
+import { RUN_FILES } from "../run-format.js";
+import type { Catalog, RunSummary, SweepSummary } from "../../web/api-types.js";
+
+export type { Catalog, RunSummary, SweepSummary };
+
+export const LEDGER_FILE = "ledger.sqlite";
+const TOP_FILES = new Set([
+  RUN_FILES.config,
+  RUN_FILES.environment,
+  RUN_FILES.history,
+  RUN_FILES.metrics,
+  RUN_FILES.status,
+  RUN_FILES.latents,
+  RUN_FILES.factors,
+  RUN_FILES.recon,
+  "report.html",
+]);
+// Saved models (model.json + weights.bin) load in a browser with tf.loadLayersModel.
+const MODEL_FILE = /^model\/(encoder|decoder)\/(model\.json|[\w-]+\.bin)$/;
+// Folders a run keeps its own things in, and tool folders: never searched for runs.
+const SKIP_DIRS = new Set(["model", RUN_FILES.checkpoint, "node_modules"]);
+
+/** Whether `name` ("latents.npy", "model/encoder/model.json") is a file the server may send. */
+export function isServableFile(name: string): boolean {
+  return TOP_FILES.has(name) || MODEL_FILE.test(name);
+}
+
+const isDir = (p: string) => {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+};
+const isRunFolder = (p: string) => isDir(p) && existsSync(join(p, RUN_FILES.config));
+
+/** True when `child` (a real path) is `parent` or inside it. */
+export function isInside(parent: string, child: string): boolean {
+  const rel = relative(parent, child);
+  return rel === "" || (rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
+
+export class RunCatalog {
+  /** The root with symlinks resolved. */
+  readonly root: string;
+  readonly rootIsRun: boolean;
+
+  constructor(
+    root: string,
+    readonly maxDepth = 4,
+  ) {
+    if (!isDir(root)) throw new SculptError(`root folder not found: ${root}`, "pass --root a folder holding run folders or sweeps");
+    this.root = realpathSync(root);
+    this.rootIsRun = isRunFolder(this.root);
+  }
+
+  /** Walk the root: every run folder (a leaf) and every folder holding runs or a ledger (a sweep). */
+  scan(): Catalog {
+    const runs: RunSummary[] = [];
+    const sweeps: SweepSummary[] = [];
+    if (this.rootIsRun) return { runs: [this.summary(basename(this.root), this.root)], sweeps };
+    const walk = (dir: string, id: string, depth: number) => {
+      let names: string[];
+      try {
+        names = readdirSync(dir).sort();
+      } catch {
+        return;
+      }
+      const childRuns: string[] = [];
+      for (const name of names) {
+        if (name.startsWith(".") || SKIP_DIRS.has(name)) continue;
+        const path = join(dir, name);
+        // A symlinked folder is followed only when it resolves inside the root.
+        let real: string;
+        try {
+          real = realpathSync(path);
+        } catch {
+          continue;
+        }
+        if (!isInside(this.root, real) || !isDir(real)) continue;
+        const childId = id ? `${id}/${name}` : name;
+        if (isRunFolder(real)) {
+          runs.push(this.summary(childId, real));
+          childRuns.push(childId);
+        } else if (depth < this.maxDepth) walk(real, childId, depth + 1);
+      }
+      if (childRuns.length > 0 || existsSync(join(dir, LEDGER_FILE))) {
+        sweeps.push({ id: id || ".", runs: childRuns, ledger: existsSync(join(dir, LEDGER_FILE)) });
+      }
+    };
+    walk(this.root, "", 1);
+    sweeps.sort((a, b) => a.id.localeCompare(b.id));
+    return { runs, sweeps };
+  }
+
+  /** The real path of run `id`, or null when no run folder inside the root has that id. */
+  runDir(id: string): string | null {
+    if (this.rootIsRun) return id === basename(this.root) ? this.root : null;
+    const segments = id.split("/");
+    if (segments.some((s) => !safeSegment(s) || s.startsWith(".") || SKIP_DIRS.has(s))) return null;
+    let real: string;
+    try {
+      real = realpathSync(join(this.root, ...segments));
+    } catch {
+      return null;
+    }
+    return isInside(this.root, real) && real !== this.root && isRunFolder(real) ? real : null;
+  }
+
+  /** The real path of a sweep folder (id "." is the root), or null. */
+  sweepDir(id: string): string | null {
+    if (this.rootIsRun) return null;
+    if (id === ".") return this.root;
+    const segments = id.split("/");
+    if (segments.some((s) => !safeSegment(s) || s.startsWith("."))) return null;
+    let real: string;
+    try {
+      real = realpathSync(join(this.root, ...segments));
+    } catch {
+      return null;
+    }
+    return isInside(this.root, real) && isDir(real) && !isRunFolder(real) ? real : null;
+  }
+
+  /**
+   * File `name` of run `id`: its real path when the name is on the allow-list and the file, symlinks
+   * resolved, is a regular file inside the run folder; "forbidden" for a name off the list or a
+   * link out of the folder; null when there is no such run or file.
+   */
+  runFile(id: string, name: string): string | "forbidden" | null {
+    if (!isServableFile(name)) return "forbidden";
+    const dir = this.runDir(id);
+    if (!dir) return null;
+    let real: string;
+    try {
+      real = realpathSync(join(dir, ...name.split("/")));
+    } catch {
+      return null;
+    }
+    if (!isInside(dir, real)) return "forbidden";
+    return statSync(real).isFile() ? real : null;
+  }
+
+  summary(id: string, dir: string): RunSummary {
+    const out: RunSummary = { id, name: basename(dir), files: listServable(dir), metrics: {} };
+    try {
+      const config = readObject(join(dir, RUN_FILES.config)) ?? {};
+      const model = config.model as { kind?: unknown } | string | undefined;
+      out.name = typeof config.name === "string" ? config.name : out.name;
+      out.dataset = typeof config.dataset === "string" ? config.dataset : undefined;
+      out.model = typeof model === "string" ? model : typeof model?.kind === "string" ? model.kind : undefined;
+      out.prior = typeof config.prior === "string" ? config.prior : config.prior ? JSON.stringify(config.prior) : undefined;
+      out.latentDim = typeof config.latentDim === "number" ? config.latentDim : undefined;
+      out.seed = typeof config.seed === "number" ? config.seed : undefined;
+      out.epochs = typeof config.epochs === "number" ? config.epochs : undefined;
+      const status = readObject(join(dir, RUN_FILES.status));
+      if (typeof status?.state === "string") out.state = status.state;
+      const metrics = readObject(join(dir, RUN_FILES.metrics));
+      if (metrics) for (const [k, v] of Object.entries(flattenMetrics(metrics))) if (typeof v === "number") out.metrics[k] = v;
+    } catch (err) {
+      out.problem = (err as Error).message;
+    }
+    return out;
+  }
+}
+
+/** A path segment that names something inside its parent. */
+export function safeSegment(s: string): boolean {
+  return s.length > 0 && s !== "." && s !== ".." && !/[\\/\0:]/.test(s);
+}
+
+function listServable(dir: string): string[] {
+  const files = [...TOP_FILES].filter((f) => existsSync(join(dir, f)));
+  for (const part of ["encoder", "decoder"]) {
+    const sub = join(dir, "model", part);
+    if (!isDir(sub)) continue;
+    for (const f of readdirSync(sub).sort()) if (isServableFile(`model/${part}/${f}`)) files.push(`model/${part}/${f}`);
+  }
+  return files;
+}
+
+export function readObject(path: string): Record<string, unknown> | undefined {
+  if (!existsSync(path)) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, "utf8"));
+  } catch (err) {
+    throw new SculptError(`${basename(path)} is not valid JSON: ${(err as Error).message}`);
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value))
+    throw new SculptError(`${basename(path)} must hold a JSON object`);
+  return value as Record<string, unknown>;
+}
