@@ -195,11 +195,10 @@ function bestSplit(
     const h = slot * d * FH + f * FH;
     let gl = 0;
     let nl = 0;
-    for (let b = 0; b < 255; b++) {
-      const c = hist[h + 2 * b + 1];
-      if (c === 0) continue;
-      gl += hist[h + 2 * b];
-      nl += c;
+    // empty bins repeat the previous candidate, which never wins a strict comparison: no branch needed
+    for (let b = 0, q = h; b < 255; b++, q += 2) {
+      gl += hist[q];
+      nl += hist[q + 1];
       const nr = count - nl;
       if (nr < minLeft) break;
       if (nl < minLeft) continue;
