@@ -14,6 +14,9 @@ import { trainCommand } from "./commands/train.js";
 import { archCommand } from "./commands/arch.js";
 import { evalCommand } from "./commands/eval.js";
 import { serveCommand } from "./commands/serve.js";
+import { sweepCommand } from "./commands/sweep.js";
+import { tableCommand } from "./commands/table.js";
+import { workerCommand } from "./commands/worker.js";
 
 export type CommandInstaller = (program: Command) => void;
 
@@ -28,6 +31,9 @@ const COMMANDS: CommandInstaller[] = [
   evalCommand,
   archCommand,
   serveCommand,
+  sweepCommand,
+  workerCommand,
+  tableCommand,
 ];
 
 export function buildProgram(): Command {

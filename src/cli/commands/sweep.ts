@@ -1,0 +1,122 @@
+/**
+ * `sculpt sweep SPEC [--out DIR] [--budget paper|quick|smoke] [--datasets a,b] [--workers N] [--queue redis://HOST:PORT]
+ *  [--runs-dir DIR] [--max-attempts N] [--dry-run] [--json]`: run a sweep file or preset, then print its table.
+ */
+import type { Command } from "commander";
+import type { BudgetName } from "../../core/nets/presets.js";
+import { SculptError } from "../../core/registry.js";
+import { TABLE_FORMATS, type TableFormat } from "../../core/sweep/table.js";
+import { listSweepPresets, runSweep, sweepTable, type RunEvent, type SweepProgress } from "../../node/sweep/index.js";
+import { printJson } from "../output.js";
+
+interface SweepFlags {
+  out?: string;
+  budget?: string;
+  datasets?: string;
+  workers?: string;
+  queue?: string;
+  queueName?: string;
+  runsDir?: string;
+  maxAttempts?: string;
+  dryRun?: boolean;
+  format: string;
+  json?: boolean;
+}
+
+export const positiveInt = (v: string | undefined, flag: string): number | undefined => {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new SculptError(`--${flag} must be a whole number ≥ 1 (got '${v}')`);
+  return n;
+};
+
+const duration = (s: number) =>
+  s >= 3600
+    ? `${(s / 3600).toFixed(1)}h`
+    : s >= 60
+      ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, "0")}s`
+      : `${Math.round(s)}s`;
+
+const describe = (e: RunEvent) => {
+  const c = e.coords;
+  return [c.experiment !== c.model ? c.experiment : "", c.dataset, c.model, c.prior ?? "", `seed ${c.seed}`, `(${e.id})`]
+    .filter(Boolean)
+    .join(" ");
+};
+
+export function sweepCommand(program: Command): void {
+  program
+    .command("sweep")
+    .description("run a sweep (grid of data sets × models × priors × … × seeds) with a ledger; resumable")
+    .argument("<spec>", `sweep file (YAML or JSON) or preset: ${listSweepPresets().join(", ")}`)
+    .option("--out <dir>", "sweep folder for the ledger and runs (default sweeps/<name>-<budget>)")
+    .option("--budget <name>", "paper | quick | smoke (default: the sweep file's)")
+    .option("--datasets <names>", "run only these data sets of the sweep, comma-separated")
+    .option("--workers <n>", "worker processes on this machine (default: one per core)")
+    .option("--queue <url>", "enqueue runs on Redis (redis://HOST:PORT) for `sculpt worker` processes")
+    .option("--queue-name <name>", "BullMQ queue name (default sculpt-runs)")
+    .option("--runs-dir <dir>", "run folders (default OUT/runs; with --queue a folder every worker can reach)")
+    .option("--max-attempts <n>", "attempts per run before it is marked failed (default 3)")
+    .option("--dry-run", "plan and record the runs, run nothing")
+    .option("--format <f>", `table printed at the end: ${TABLE_FORMATS.join(" | ")}`, "markdown")
+    .option("--json", "JSON lines of progress on stderr and a JSON summary on stdout")
+    .action(async (spec: string, f: SweepFlags) => {
+      if (!TABLE_FORMATS.includes(f.format as TableFormat))
+        throw new SculptError(`unknown --format '${f.format}'`, `use one of: ${TABLE_FORMATS.join(", ")}`);
+      const controller = new AbortController();
+      const stop = () => {
+        if (!controller.signal.aborted)
+          process.stderr.write("\nstopping: running runs go back to pending; rerun the same command to resume\n");
+        controller.abort();
+      };
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+      let last = "";
+      const log = (obj: Record<string, unknown>, text: string) => process.stderr.write((f.json ? JSON.stringify(obj) : text) + "\n");
+      const onProgress = (p: SweepProgress) => {
+        const text = `sweep: ${p.done}/${p.total} done · ${p.running} running · ${p.failed} failed${p.etaSeconds === null ? "" : ` · ETA ${duration(p.etaSeconds)}`}`;
+        if (text !== last) log({ event: "progress", ...p }, text);
+        last = text;
+      };
+      const onRunEvent = (e: RunEvent) => {
+        if (e.event === "epoch") return;
+        log({ ...e }, `  ${e.event.padEnd(7)} ${describe(e)}${e.error ? `: ${e.error}` : ""}`);
+      };
+      try {
+        const summary = await runSweep(spec, {
+          out: f.out,
+          budget: f.budget as BudgetName | undefined,
+          datasets: f.datasets
+            ?.split(",")
+            .map((s) => s.trim())
+            .filter(Boolean),
+          workers: positiveInt(f.workers, "workers"),
+          queue: f.queue,
+          queueName: f.queueName,
+          runsDir: f.runsDir,
+          maxAttempts: positiveInt(f.maxAttempts, "max-attempts"),
+          dryRun: f.dryRun,
+          signal: controller.signal,
+          onProgress,
+          onRunEvent,
+          onWarning: (message) => log({ event: "warning", message }, `warning: ${message}`),
+          onPlan: ({ out, runs, added, done }) =>
+            log(
+              { event: "plan", out, runs: runs.length, added, done },
+              `sweep: ${runs.length} runs planned in ${out} (${added} new, ${done} already done)`,
+            ),
+        });
+        if (f.json) printJson(summary);
+        else {
+          console.error(
+            `sweep ${summary.name} (${summary.budget}): ${summary.done}/${summary.total} done, ${summary.failed} failed in ${duration(summary.seconds)}: ${summary.out}`,
+          );
+          if (summary.done > 0) console.log(sweepTable(summary.out, { format: f.format as TableFormat }));
+        }
+        if (summary.failed > 0 || (summary.pending > 0 && !f.dryRun)) process.exitCode = 1;
+      } finally {
+        process.off("SIGINT", stop);
+        process.off("SIGTERM", stop);
+      }
+    });
+}

@@ -1,0 +1,116 @@
+/**
+ * The parent's handle on one sweep worker process (child.ts): fork it, hand it a run, and get back
+ * the outcome, a reported error, or a crash (the process died mid-run). Compiled code forks the
+ * compiled child.js; from TypeScript sources (tests, tsx) the child loads through tsx.
+ */
+import { fork, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import type { RunOutcome } from "./ledger.js";
+import type { ExecuteOptions, RunTask } from "./execute.js";
+
+export type ChildRequest = { type: "run"; task: RunTask; options: Omit<ExecuteOptions, "signal" | "reporters"> };
+export type ChildReply =
+  | { type: "ready" }
+  | { type: "progress"; id: string; epoch: number; epochs: number }
+  | { type: "done"; outcome: RunOutcome }
+  | { type: "error"; id: string; message: string; deterministic: boolean };
+
+/** Why a run did not finish: an error the run reported, or the process dying under it. */
+export class RunFailure extends Error {
+  constructor(
+    message: string,
+    /** Retrying cannot help (a SculptError: bad config, diverged loss). */
+    readonly deterministic: boolean,
+    /** The worker process died (killed, out of memory, crashed). */
+    readonly crashed: boolean,
+  ) {
+    super(message);
+    this.name = "RunFailure";
+  }
+}
+
+/** Keep the last bytes of a child's output for crash reports. */
+const TAIL = 4000;
+
+function childEntry(): { file: string; execArgv: string[] } {
+  const self = import.meta.url;
+  if (self.endsWith(".ts")) return { file: fileURLToPath(new URL("./child.ts", self)), execArgv: ["--import", "tsx"] };
+  return { file: fileURLToPath(new URL("./child.js", self)), execArgv: [] };
+}
+
+export class ChildRunner {
+  private readonly child: ChildProcess;
+  private tail = "";
+  private exited: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  private current: {
+    resolve: (o: RunOutcome) => void;
+    reject: (e: RunFailure) => void;
+    onProgress?: (epoch: number, epochs: number) => void;
+  } | null = null;
+  readonly ready: Promise<void>;
+
+  constructor(env: NodeJS.ProcessEnv = process.env) {
+    const { file, execArgv } = childEntry();
+    this.child = fork(file, [], { execArgv, env, stdio: ["ignore", "pipe", "pipe", "ipc"] });
+    const keep = (b: Buffer) => (this.tail = (this.tail + b.toString()).slice(-TAIL));
+    this.child.stdout!.on("data", keep);
+    this.child.stderr!.on("data", keep);
+    this.ready = new Promise((resolve, reject) => {
+      this.child.on("message", (msg: ChildReply) => {
+        if (msg.type === "ready") resolve();
+        else if (msg.type === "progress") this.current?.onProgress?.(msg.epoch, msg.epochs);
+        else if (msg.type === "done") this.settle((c) => c.resolve(msg.outcome));
+        else if (msg.type === "error") this.settle((c) => c.reject(new RunFailure(msg.message, msg.deterministic, false)));
+      });
+      this.child.on("exit", (code, signal) => {
+        this.exited = { code, signal };
+        const why = `worker process ${this.child.pid} exited (${signal ?? `code ${code}`}) mid-run${this.tail.trim() ? `: ${this.tail.trim().split("\n").slice(-3).join(" / ")}` : ""}`;
+        reject(new RunFailure(why, false, true));
+        this.settle((c) => c.reject(new RunFailure(why, false, true)));
+      });
+    });
+    // fork failures and sends to a closed channel arrive here; the exit handler reports the run.
+    this.child.on("error", (err) => (this.tail = (this.tail + `\n${err.message}`).slice(-TAIL)));
+    // A child that dies before it is ready is reported by run(); nobody else awaits `ready`.
+    this.ready.catch(() => undefined);
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get alive(): boolean {
+    return this.exited === null;
+  }
+
+  get busy(): boolean {
+    return this.current !== null;
+  }
+
+  private settle(fn: (c: NonNullable<ChildRunner["current"]>) => void): void {
+    const c = this.current;
+    this.current = null;
+    if (c) fn(c);
+  }
+
+  /** Run one task; rejects with RunFailure. */
+  async run(task: RunTask, options: ChildRequest["options"], onProgress?: (epoch: number, epochs: number) => void): Promise<RunOutcome> {
+    if (this.current) throw new Error("ChildRunner.run: already running a task");
+    await this.ready;
+    return new Promise<RunOutcome>((resolve, reject) => {
+      this.current = { resolve, reject, onProgress };
+      this.child.send({ type: "run", task, options } satisfies ChildRequest);
+    });
+  }
+
+  /** Stop the process (its run can resume from its checkpoint elsewhere). */
+  kill(signal: NodeJS.Signals = "SIGTERM"): void {
+    if (this.alive) this.child.kill(signal);
+  }
+
+  /** Resolves once the process has exited. */
+  async exit(): Promise<void> {
+    if (!this.alive) return;
+    await new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
+  }
+}

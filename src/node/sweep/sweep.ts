@@ -1,0 +1,108 @@
+/**
+ * `runSweep`: plan a sweep, record the plan in the sweep folder's ledger, and run what is not done,
+ * on this machine (a pool of worker processes, the default) or through a Redis queue. Layout:
+ *
+ *   OUT/ledger.sqlite   every run's state, config, metrics, folder, attempts and timings
+ *   OUT/runs/<id>/      one run folder per run (run-format.ts), named by the run id
+ *
+ * `sweepTable` reads the ledger back as a table (mean ± std over seeds).
+ */
+import { resolve, join } from "node:path";
+import type { BudgetName } from "../../core/nets/presets.js";
+import { BUDGETS } from "../../core/nets/presets.js";
+import { lookup } from "../../core/registry.js";
+import type { PlannedRun } from "../../core/sweep/expand.js";
+import type { SweepSpec } from "../../core/sweep/spec.js";
+import { aggregate, formatTable, type TableFormat, type TableLayout } from "../../core/sweep/table.js";
+import type { TrainConfig } from "../../core/train/config.js";
+import { Ledger } from "./ledger.js";
+import { planSweep, readSweepSpec } from "./plan.js";
+import { runLocalPool, type PoolOptions } from "./pool.js";
+import { runQueued } from "./queue.js";
+
+export interface SweepOptions extends Omit<PoolOptions, "runsDir"> {
+  /** Sweep folder (default sweeps/<name>-<budget>). */
+  out?: string;
+  budget?: BudgetName;
+  /** Run only these data sets of the sweep. */
+  datasets?: string[];
+  /** Run folders (default OUT/runs); with a queue, a directory every worker can reach. */
+  runsDir?: string;
+  /** redis://HOST:PORT: enqueue runs for `sculpt worker` processes instead of running them here. */
+  queue?: string;
+  queueName?: string;
+  pollMs?: number;
+  /** Plan and record only; run nothing. */
+  dryRun?: boolean;
+  /** Called once the plan is recorded, before any run starts. */
+  onPlan?: (info: { out: string; runs: PlannedRun<TrainConfig>[]; added: number; done: number }) => void;
+}
+
+export interface SweepSummary {
+  name: string;
+  budget: BudgetName;
+  out: string;
+  runsDir: string;
+  total: number;
+  done: number;
+  failed: number;
+  pending: number;
+  seconds: number;
+}
+
+export const defaultSweepDir = (name: string, budget: string) => join("sweeps", `${name}-${budget}`);
+
+export async function runSweep(specOrPath: string | SweepSpec, options: SweepOptions = {}): Promise<SweepSummary> {
+  const t0 = performance.now();
+  const spec = typeof specOrPath === "string" ? readSweepSpec(specOrPath).spec : specOrPath;
+  const budget = options.budget ?? spec.budget;
+  lookup(BUDGETS, budget, "budget");
+  const runs = await planSweep(spec, { budget, datasets: options.datasets });
+  const out = resolve(options.out ?? defaultSweepDir(spec.name, budget));
+  const runsDir = resolve(options.runsDir ?? join(out, "runs"));
+  const ledger = Ledger.open(out);
+  try {
+    const { added } = ledger.sync({ name: spec.name, budget, tableMetrics: spec.table?.metrics }, runs);
+    options.onPlan?.({ out, runs, added, done: ledger.counts().done });
+    if (!options.dryRun) {
+      if (options.queue) await runQueued(ledger, { ...options, url: options.queue, runsDir });
+      else await runLocalPool(ledger, { ...options, runsDir });
+    }
+    const c = ledger.counts();
+    return {
+      name: spec.name,
+      budget,
+      out,
+      runsDir,
+      total: c.total,
+      done: c.done,
+      failed: c.failed,
+      pending: c.pending + c.running,
+      seconds: (performance.now() - t0) / 1000,
+    };
+  } finally {
+    ledger.close();
+  }
+}
+
+export interface TableOptions {
+  format?: TableFormat;
+  layout?: TableLayout;
+  /** Metrics of the compact layout (default: the sweep file's table.metrics, else LPS-gbdt and NMSE dB). */
+  metrics?: string[];
+}
+
+/** The sweep in DIR as a table of mean ± std over seeds. */
+export function sweepTable(dir: string, options: TableOptions = {}): string {
+  const ledger = Ledger.openExisting(dir);
+  try {
+    const meta = ledger.meta();
+    return formatTable(aggregate(ledger.results()), {
+      format: options.format ?? "markdown",
+      layout: options.layout ?? "compact",
+      metrics: options.metrics ?? meta?.tableMetrics,
+    });
+  } finally {
+    ledger.close();
+  }
+}
