@@ -28,7 +28,7 @@ export interface RunSummary {
 export interface SweepSummary {
   /** "." for the root itself. */
   id: string;
-  /** Ids of the run folders directly inside. */
+  /** Ids of the run folders inside, at any depth. */
   runs: string[];
   /** The folder has a ledger.sqlite. */
   ledger: boolean;
@@ -58,13 +58,43 @@ export interface RunDetail {
   history: Record<string, unknown>[];
   /** Lines of history.jsonl that were not JSON (a write cut short). */
   badHistoryLines: number;
-  /** metrics.json flattened to dotted keys. */
+  /** metrics.json's values flattened to dotted keys. */
   metrics: Record<string, number | string> | { error: string } | undefined;
+  /** Metrics `sculpt eval` skipped, with the reason. */
+  metricsSkipped: Record<string, string>;
+}
+
+/** One planned run of a sweep ledger. */
+export interface LedgerRunView {
+  id: string;
+  /** pending, running, done or failed. */
+  state: string;
+  /** Where the run sits in the sweep's grid (model, latent size, seed, …). */
+  coords: Record<string, unknown>;
+  attempts: number;
+  /** The run folder's id under the root, once it has one there. */
+  run?: string;
+  metrics: Record<string, number>;
+  error?: string;
+  /** From start to finish. */
+  seconds?: number;
+}
+
+/** A sweep's ledger.sqlite, read-only. */
+export interface LedgerView {
+  name?: string;
+  /** Runs per state. */
+  counts: Record<string, number>;
+  runs: LedgerRunView[];
+  /** Set when the ledger could not be read. */
+  problem?: string;
 }
 
 /** GET /api/sweep?id=<id> */
 export interface SweepDetail extends Omit<SweepSummary, "runs"> {
   runs: RunSummary[];
+  /** Present when the folder has a ledger.sqlite. */
+  ledgerView?: LedgerView;
 }
 
 /** Where the server sends file `name` of run `id`. */

@@ -69,21 +69,23 @@ export class RunCatalog {
     const runs: RunSummary[] = [];
     const sweeps: SweepSummary[] = [];
     if (this.rootIsRun) return { runs: [this.summary(basename(this.root), this.root)], sweeps };
-    const walk = (dir: string, id: string, depth: number) => {
+    // Returns the ids of every run at or below `dir`.
+    const walk = (dir: string, id: string, depth: number, parentHasLedger: boolean): string[] => {
       let names: string[];
       try {
         names = readdirSync(dir).sort();
       } catch {
-        return;
+        return [];
       }
-      const childRuns: string[] = [];
+      const hasLedger = existsSync(join(dir, LEDGER_FILE));
+      const below: string[] = [];
+      let direct = 0;
       for (const name of names) {
         if (name.startsWith(".") || SKIP_DIRS.has(name)) continue;
-        const path = join(dir, name);
         // A symlinked folder is followed only when it resolves inside the root.
         let real: string;
         try {
-          real = realpathSync(path);
+          real = realpathSync(join(dir, name));
         } catch {
           continue;
         }
@@ -91,14 +93,16 @@ export class RunCatalog {
         const childId = id ? `${id}/${name}` : name;
         if (isRunFolder(real)) {
           runs.push(this.summary(childId, real));
-          childRuns.push(childId);
-        } else if (depth < this.maxDepth) walk(real, childId, depth + 1);
+          below.push(childId);
+          direct++;
+        } else if (depth < this.maxDepth) below.push(...walk(real, childId, depth + 1, hasLedger));
       }
-      if (childRuns.length > 0 || existsSync(join(dir, LEDGER_FILE))) {
-        sweeps.push({ id: id || ".", runs: childRuns, ledger: existsSync(join(dir, LEDGER_FILE)) });
-      }
+      // A sweep: a folder with a ledger, or with run folders of its own (unless it is the runs
+      // folder of a ledger sweep just above, which already lists them).
+      if (hasLedger || (direct > 0 && !parentHasLedger)) sweeps.push({ id: id || ".", runs: below, ledger: hasLedger });
+      return below;
     };
-    walk(this.root, "", 1);
+    walk(this.root, "", 1, false);
     sweeps.sort((a, b) => a.id.localeCompare(b.id));
     return { runs, sweeps };
   }
@@ -166,12 +170,25 @@ export class RunCatalog {
       const status = readObject(join(dir, RUN_FILES.status));
       if (typeof status?.state === "string") out.state = status.state;
       const metrics = readObject(join(dir, RUN_FILES.metrics));
-      if (metrics) for (const [k, v] of Object.entries(flattenMetrics(metrics))) if (typeof v === "number") out.metrics[k] = v;
+      if (metrics) for (const [k, v] of Object.entries(metricsFile(metrics).values)) if (typeof v === "number") out.metrics[k] = v;
     } catch (err) {
       out.problem = (err as Error).message;
     }
     return out;
   }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/**
+ * metrics.json as `sculpt eval` writes it ({values, skipped, seconds}) or as a bare, possibly
+ * nested, object of values: the values flattened to dotted keys, and why metrics were skipped.
+ */
+export function metricsFile(raw: Record<string, unknown>): { values: Record<string, number | string>; skipped: Record<string, string> } {
+  const layered = isObject(raw.values);
+  const skipped: Record<string, string> = {};
+  if (layered && isObject(raw.skipped)) for (const [k, v] of Object.entries(raw.skipped)) if (typeof v === "string") skipped[k] = v;
+  return { values: flattenMetrics(layered ? (raw.values as Record<string, unknown>) : raw), skipped };
 }
 
 /** A path segment that names something inside its parent. */

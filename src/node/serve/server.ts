@@ -11,9 +11,9 @@ import type { AddressInfo } from "node:net";
 import { dirname, extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SculptError } from "../../core/registry.js";
-import { flattenMetrics } from "../report/run-folder.js";
 import { RUN_FILES } from "../run-format.js";
-import { readObject, RunCatalog, safeSegment } from "./catalog.js";
+import { LEDGER_FILE, metricsFile, readObject, RunCatalog, safeSegment } from "./catalog.js";
+import { readLedger } from "./ledger.js";
 
 export interface ServeOptions {
   /** Folder holding run folders and sweeps (or one run folder). */
@@ -153,6 +153,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       }
     };
     const metrics = read(RUN_FILES.metrics);
+    const parsed = metrics && !("error" in metrics) ? metricsFile(metrics) : undefined;
     return {
       summary: catalog.summary(id, dir),
       config: read(RUN_FILES.config),
@@ -160,7 +161,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       status: read(RUN_FILES.status),
       history,
       badHistoryLines,
-      metrics: metrics && !("error" in metrics) ? flattenMetrics(metrics) : metrics,
+      metrics: parsed ? parsed.values : (metrics as { error: string } | undefined),
+      metricsSkipped: parsed?.skipped ?? {},
     };
   }
 
@@ -170,7 +172,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const { runs, sweeps } = catalog.scan();
     const sweep = sweeps.find((s) => s.id === id);
     if (!sweep) throw new HttpError(404, `'${id}' holds no runs`);
-    return { ...sweep, runs: runs.filter((r) => sweep.runs.includes(r.id)) };
+    const ledgerPath = join(dir, LEDGER_FILE);
+    return {
+      ...sweep,
+      runs: runs.filter((r) => sweep.runs.includes(r.id)),
+      ...(existsSync(ledgerPath) ? { ledgerView: readLedger(ledgerPath, dir, catalog.root) } : {}),
+    };
   }
 
   function sendRunFile(req: IncomingMessage, res: ServerResponse, segments: string[]): void {

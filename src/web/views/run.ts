@@ -121,6 +121,8 @@ function metricsSection(run: RunDetail): HTMLElement {
       ),
     );
   }
+  const skipped = Object.entries(run.metricsSkipped);
+  if (skipped.length) append(out, note(`Skipped: ${skipped.map(([k, why]) => `${k} (${why})`).join("; ")}.`));
   return out;
 }
 

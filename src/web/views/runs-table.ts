@@ -12,7 +12,7 @@ export function headlineMetrics(runs: readonly RunSummary[], max = 4): string[] 
   const counts = new Map<string, number>();
   for (const r of runs) for (const k of Object.keys(r.metrics)) counts.set(k, (counts.get(k) ?? 0) + 1);
   const rank = (k: string) => {
-    const i = [/^lps/i, /nmse/i, /^dci\.disentanglement/i, /^mig/i].findIndex((p) => p.test(k));
+    const i = [/^lps(\.gbdt)?$/i, /^nmse(\.linear)?$/i, /^dci\.disentanglement$/i, /^mig(\.score)?$/i].findIndex((p) => p.test(k));
     return i < 0 ? 99 : i;
   };
   return [...counts.keys()].sort((a, b) => rank(a) - rank(b) || counts.get(b)! - counts.get(a)! || a.localeCompare(b)).slice(0, max);

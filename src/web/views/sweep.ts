@@ -5,7 +5,8 @@
 import { metricVsLatentSpec, sweepTables, type SweepRecord } from "../../core/figures/index.js";
 import { getSweep } from "../api.js";
 import { append, errorBox, fill, formatNumber, h, table } from "../dom.js";
-import type { Route, ViewContext } from "../route.js";
+import type { LedgerView } from "../api-types.js";
+import { routeHash, type Route, type ViewContext } from "../route.js";
 import { drawSpec } from "../vega.js";
 import { headlineMetrics, runsTable } from "./runs-table.js";
 
@@ -29,7 +30,9 @@ export async function sweepView(el: HTMLElement, route: Route, ctx: ViewContext)
   select.addEventListener("change", () => void draw());
   fill(
     el,
-    h("h2", {}, `Sweep ${sweep.id}`, sweep.ledger ? " (ledger)" : ""),
+    h("h2", {}, `Sweep ${sweep.ledgerView?.name ?? sweep.id}`, sweep.ledgerView?.name ? ` (${sweep.id})` : ""),
+    sweep.ledgerView ? ledgerSection(sweep.ledgerView) : null,
+    h("h3", {}, `Run folders (${sweep.runs.length})`),
     runsTable(sweep.runs),
     h("h3", {}, "A metric against latent size"),
     metrics.length ? h("label", {}, "metric ", select) : h("p", { class: "note" }, "No run here has metrics yet (`sculpt eval`)."),
@@ -53,4 +56,36 @@ export async function sweepView(el: HTMLElement, route: Route, ctx: ViewContext)
       ),
     );
   }
+}
+
+/** The ledger's progress: runs per state, and every planned run with its state, grid position and outcome. */
+function ledgerSection(ledger: LedgerView): HTMLElement {
+  if (ledger.problem) return errorBox(ledger.problem);
+  const counts = Object.entries(ledger.counts)
+    .map(([state, n]) => `${n} ${state}`)
+    .join(", ");
+  return h(
+    "section",
+    { id: "ledger" },
+    h("h3", {}, "Ledger"),
+    h("p", { id: "ledger-counts" }, `${ledger.runs.length} planned: ${counts || "none"}.`),
+    table(
+      ["run", "state", "grid position", "attempts", "seconds", "error"],
+      ledger.runs.map((r) => [
+        r.run ? h("a", { href: routeHash({ view: "run", id: r.run }) }, r.id) : r.id,
+        h("span", { class: `state ${r.state}` }, r.state),
+        h(
+          "code",
+          {},
+          Object.entries(r.coords)
+            .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
+            .join(" "),
+        ),
+        r.attempts,
+        r.seconds === undefined ? "" : formatNumber(r.seconds),
+        r.error ?? "",
+      ]),
+      { class: "ledger-table" },
+    ),
+  );
 }

@@ -1,0 +1,303 @@
+/**
+ * `sculpt serve`'s server without a browser: the catalog of runs and sweeps under the root, the
+ * JSON API, the allow-listed run files, a sweep ledger read-only, and every way a request might
+ * reach outside the root (.., encoded dots, encoded slashes, backslashes, NUL, empty segments,
+ * absolute-form targets, symlinks out of the root or the run folder), each refused.
+ */
+import Database from "better-sqlite3";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseNpy } from "../src/core/io/npy.js";
+import { SculptError } from "../src/core/registry.js";
+import { RunCatalog } from "../src/node/serve/catalog.js";
+import { startServer, type RunningServer } from "../src/node/serve/server.js";
+import type { CatalogResponse, RunDetail, SweepDetail } from "../src/web/api-types.js";
+import { writeFakeRun } from "./report-fixture.js";
+
+const SECRET = "top-secret-outside-the-root";
+let tmp: string;
+let root: string;
+let staticDir: string;
+let server: RunningServer;
+
+interface Reply {
+  status: number;
+  body: Buffer;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** A raw request: the path goes on the request line exactly as given (no client-side normalising). */
+function raw(path: string, options: { method?: string; host?: string } = {}): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: "127.0.0.1",
+        port: server.port,
+        path,
+        method: options.method ?? "GET",
+        headers: { host: options.host ?? `127.0.0.1:${server.port}` },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), headers: res.headers }));
+      },
+    );
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+const json = async <T>(path: string): Promise<T> => {
+  const r = await raw(path);
+  expect(r.status, `${path}: ${r.body.toString()}`).toBe(200);
+  return JSON.parse(r.body.toString()) as T;
+};
+
+beforeAll(async () => {
+  tmp = mkdtempSync(join(tmpdir(), "sculpt-serve-"));
+  root = join(tmp, "root");
+  const outside = join(tmp, "outside");
+  mkdirSync(outside, { recursive: true });
+  writeFileSync(join(outside, "secret.txt"), SECRET);
+  // A run folder outside the root, reachable only through a symlink.
+  writeFakeRun(join(outside, "foreign-run"), { n: 20 });
+  writeFileSync(join(outside, "foreign-run", "metrics.json"), JSON.stringify({ secret: SECRET }));
+
+  writeFakeRun(join(root, "sweep-a", "run-1"), { seed: 0, n: 50 });
+  writeFakeRun(join(root, "sweep-a", "run-2"), { seed: 1, n: 50, withDecoder: true });
+  writeFileSync(join(root, "sweep-a", "run-2", "model", "decoder", "model.json"), '{"format":"layers-model"}');
+  writeFileSync(join(root, "sweep-a", "run-2", "report.html"), "<!doctype html><p>report</p>");
+  writeFileSync(join(root, "sweep-a", "run-2", "checkpoint.bin"), "weights and optimiser state");
+  writeFileSync(join(root, "sweep-a", "run-2", "notes.txt"), "not a run file");
+  writeFakeRun(join(root, "loose-run"), { n: 30, name: "named run" });
+  // A run whose files link out of its folder (one out of the root, one into a sibling run).
+  writeFakeRun(join(root, "sweep-a", "run-links"), { n: 20 });
+  rmSync(join(root, "sweep-a", "run-links", "latents.npy"));
+  symlinkSync(join(outside, "secret.txt"), join(root, "sweep-a", "run-links", "latents.npy"));
+  rmSync(join(root, "sweep-a", "run-links", "recon.npy"));
+  symlinkSync(join(root, "sweep-a", "run-1", "recon.npy"), join(root, "sweep-a", "run-links", "recon.npy"));
+  symlinkSync(outside, join(root, "escape"));
+  symlinkSync(join(outside, "foreign-run"), join(root, "foreign-link"));
+  mkdirSync(join(root, ".hidden", "run-x"), { recursive: true });
+  writeFileSync(join(root, ".hidden", "run-x", "config.json"), "{}");
+
+  // A ledger sweep: runs under runs/, the ledger above them (the layout `sculpt sweep` writes).
+  const ledgerSweep = join(root, "grid");
+  writeFakeRun(join(ledgerSweep, "runs", "r0"), { n: 20, dim: 2, prior: "gaussian" });
+  const db = new Database(join(ledgerSweep, "ledger.sqlite"));
+  db.exec(`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE runs (id TEXT PRIMARY KEY, ord INTEGER NOT NULL, coords TEXT NOT NULL, config TEXT NOT NULL, deps TEXT NOT NULL,
+      state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, dir TEXT, worker TEXT, metrics TEXT, error TEXT,
+      started_at REAL, finished_at REAL, train_seconds REAL, eval_seconds REAL);`);
+  db.prepare("INSERT INTO meta VALUES ('sweep', ?)").run(JSON.stringify({ name: "tiny-grid", budget: "quick" }));
+  const add = db.prepare("INSERT INTO runs VALUES (?, ?, ?, '{}', '[]', ?, ?, ?, NULL, ?, ?, ?, ?, NULL, NULL)");
+  add.run(
+    "r0",
+    0,
+    JSON.stringify({ model: "ae-mmd", latentDim: 2, seed: 0 }),
+    "done",
+    1,
+    join(ledgerSweep, "runs", "r0"),
+    '{"lps.gbdt":0.1}',
+    null,
+    1000,
+    4000,
+  );
+  add.run(
+    "r1",
+    1,
+    JSON.stringify({ model: "ae-mmd", latentDim: 2, seed: 1 }),
+    "failed",
+    2,
+    join(outside, "foreign-run"),
+    null,
+    "diverged",
+    1000,
+    2000,
+  );
+  add.run("r2", 2, JSON.stringify({ model: "ae", latentDim: 2, seed: 0 }), "pending", 0, null, null, null, null, null);
+  db.close();
+
+  staticDir = join(tmp, "static");
+  mkdirSync(staticDir);
+  writeFileSync(join(staticDir, "index.html"), "<!doctype html><title>sculpt</title>");
+  writeFileSync(join(staticDir, "app.js"), "console.log('app')");
+  writeFileSync(join(staticDir, "app.css"), "body{}");
+  server = await startServer({ root, port: 0, staticDir });
+});
+
+afterAll(async () => {
+  await server?.close();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+describe("catalog and API", () => {
+  it("lists the runs and sweeps under the root, not those behind hidden folders or links out of it", async () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const cat = await json<CatalogResponse>("/api/catalog");
+    expect(cat.root).toBe("root");
+    expect(cat.runs.map((r) => r.id).sort()).toEqual(["grid/runs/r0", "loose-run", "sweep-a/run-1", "sweep-a/run-2", "sweep-a/run-links"]);
+    expect(cat.sweeps).toEqual([
+      // The root holds a run of its own, so it is a sweep too: of every run under it.
+      { id: ".", runs: ["grid/runs/r0", "loose-run", "sweep-a/run-1", "sweep-a/run-2", "sweep-a/run-links"], ledger: false },
+      { id: "grid", runs: ["grid/runs/r0"], ledger: true },
+      { id: "sweep-a", runs: ["sweep-a/run-1", "sweep-a/run-2", "sweep-a/run-links"], ledger: false },
+    ]);
+    const run2 = cat.runs.find((r) => r.id === "sweep-a/run-2")!;
+    expect(run2).toMatchObject({ name: "run-2", model: "ae-mmd", dataset: "xy", latentDim: 4, seed: 1, state: "done" });
+    expect(run2.files).toEqual(expect.arrayContaining(["config.json", "latents.npy", "report.html", "model/decoder/model.json"]));
+    expect(run2.files).not.toContain("checkpoint.bin");
+    expect(run2.files).not.toContain("notes.txt");
+    // metrics.json in `sculpt eval`'s layout: the values, flattened, numbers only.
+    expect(run2.metrics["dci.disentanglement"]).toBeTypeOf("number");
+    expect(Object.keys(run2.metrics)).not.toContain("lps.gbdt.perDim");
+    expect(cat.runs.find((r) => r.id === "loose-run")!.name).toBe("named run");
+    expect(JSON.stringify(cat)).not.toContain(tmp);
+  });
+
+  it("gives a run's config, history, metrics and skipped metrics", async () => {
+    const run = await json<RunDetail>(`/api/run?id=${encodeURIComponent("sweep-a/run-1")}`);
+    expect(run.config).toMatchObject({ dataset: "xy", latentDim: 4 });
+    expect(run.history).toHaveLength(6);
+    expect(run.history[0]).toHaveProperty("loss/total");
+    expect(run.metrics).toHaveProperty("nmse.linear");
+    expect(run.metricsSkipped).toEqual({ mig: "needs ground-truth factors" });
+    expect(run.status).toMatchObject({ state: "done" });
+  });
+
+  it("gives a sweep with its runs and its ledger, run folders as ids under the root only", async () => {
+    const sweep = await json<SweepDetail>("/api/sweep?id=grid");
+    expect(sweep.runs.map((r) => r.id)).toEqual(["grid/runs/r0"]);
+    const ledger = sweep.ledgerView!;
+    expect(ledger).toMatchObject({ name: "tiny-grid", counts: { done: 1, failed: 1, pending: 1 } });
+    expect(ledger.runs.map((r) => [r.id, r.state, r.run, r.seconds])).toEqual([
+      ["r0", "done", "grid/runs/r0", 3],
+      ["r1", "failed", undefined, 1],
+      ["r2", "pending", undefined, undefined],
+    ]);
+    expect(ledger.runs[0].metrics).toEqual({ "lps.gbdt": 0.1 });
+    expect(ledger.runs[1].error).toBe("diverged");
+    expect(JSON.stringify(sweep)).not.toContain(tmp);
+    const top = await json<SweepDetail>("/api/sweep?id=.");
+    expect(top.runs).toHaveLength(5);
+    expect(top.ledgerView).toBeUndefined();
+  });
+
+  it("answers unknown runs, sweeps and pages with 404 and a message", async () => {
+    for (const path of [
+      "/api/run?id=nope",
+      "/api/run?id=sweep-a",
+      `/api/run?id=${encodeURIComponent("../outside/foreign-run")}`,
+      `/api/run?id=${encodeURIComponent(join(tmp, "outside", "foreign-run"))}`,
+      "/api/run?id=foreign-link",
+      "/api/run?id=.hidden%2Frun-x",
+      "/api/sweep?id=sweep-a%2Frun-1",
+      "/api/sweep?id=escape",
+      "/api/run",
+      "/nope",
+    ]) {
+      const r = await raw(path);
+      expect(r.status, path).toBe(404);
+      expect(JSON.parse(r.body.toString()).error, path).toBeTypeOf("string");
+    }
+  });
+});
+
+describe("files", () => {
+  it("serves a run's allow-listed files byte for byte", async () => {
+    const r = await raw("/files/sweep-a/run-1/latents.npy");
+    expect(r.status).toBe(200);
+    expect(r.headers["content-type"]).toBe("application/octet-stream");
+    expect(r.body.equals(readFileSync(join(root, "sweep-a", "run-1", "latents.npy")))).toBe(true);
+    expect(parseNpy(new Uint8Array(r.body)).shape).toEqual([50, 4]);
+    const cfg = await raw("/files/sweep-a/run-1/config.json");
+    expect(JSON.parse(cfg.body.toString())).toMatchObject({ dataset: "xy" });
+    const model = await raw("/files/sweep-a/run-2/model/decoder/model.json");
+    expect(model.body.toString()).toBe('{"format":"layers-model"}');
+    // Reports carry no scripts, and get a policy that would block any.
+    const report = await raw("/files/sweep-a/run-2/report.html");
+    expect(report.status).toBe(200);
+    expect(report.headers["content-security-policy"]).toContain("default-src 'none'");
+    const head = await raw("/files/sweep-a/run-1/config.json", { method: "HEAD" });
+    expect(head.status).toBe(200);
+    expect(head.body.length).toBe(0);
+    expect(Number(head.headers["content-length"])).toBe(cfg.body.length);
+  });
+
+  it("serves the app's own files and nothing else from its folder", async () => {
+    const index = await raw("/");
+    expect(index.status).toBe(200);
+    expect(index.headers["content-type"]).toContain("text/html");
+    expect(index.headers["content-security-policy"]).toContain("script-src 'self'");
+    expect((await raw("/app.js")).body.toString()).toBe("console.log('app')");
+    expect((await raw("/app.css")).status).toBe(200);
+    expect((await raw("/app.js.map")).status).toBe(404);
+  });
+
+  it("refuses every path that reaches outside the root or the run folder", async () => {
+    const attacks: [string, number[]][] = [
+      ["/files/../../outside/secret.txt", [403]],
+      ["/files/sweep-a/run-1/../../../outside/secret.txt", [403]],
+      ["/files/%2e%2e/%2e%2e/outside/secret.txt", [403]],
+      ["/files/sweep-a/run-1/%2E%2E/%2E%2E/%2E%2E/outside/secret.txt", [403]],
+      ["/files/sweep-a%2F..%2F..%2Foutside/secret.txt", [403]],
+      ["/files/sweep-a/run-1/..%2F..%2F..%2Foutside%2Fsecret.txt", [403]],
+      ["/files/sweep-a/run-1/..%5C..%5Csecret.txt", [403]],
+      [`/files${join(tmp, "outside", "secret.txt")}`, [403, 404]],
+      [`/files/${encodeURIComponent(join(tmp, "outside"))}/secret.txt`, [403]],
+      ["/files//etc/passwd", [403]],
+      ["//etc/passwd", [403]],
+      ["/files/sweep-a/run-1/%00config.json", [403]],
+      ["/files/sweep-a/run-1/config.json%00", [403]],
+      ["/files/escape/secret.txt", [403, 404]],
+      ["/files/escape/foreign-run/config.json", [404]],
+      ["/files/foreign-link/config.json", [404]],
+      ["/files/foreign-link/metrics.json", [404]],
+      [`http://127.0.0.1/files/../outside/secret.txt`, [400]],
+      ["/files/sweep-a/run-links/latents.npy", [403]],
+      ["/files/sweep-a/run-links/recon.npy", [403]],
+      ["/files/sweep-a/run-2/checkpoint.bin", [403]],
+      ["/files/sweep-a/run-2/notes.txt", [403]],
+      ["/files/sweep-a/run-2/model/decoder/../../notes.txt", [403]],
+      ["/files/sweep-a/run-2/model/../config.json", [403]],
+      ["/files/.hidden/run-x/config.json", [404]],
+      ["/files/sweep-a/run-1/%ZZ", [400]],
+    ];
+    for (const [path, statuses] of attacks) {
+      const r = await raw(path);
+      expect(statuses, `${path} → ${r.status} ${r.body.toString()}`).toContain(r.status);
+      expect(r.body.toString()).not.toContain(SECRET);
+    }
+  });
+
+  it("answers only GET and HEAD, only for its own host names", async () => {
+    const post = await raw("/api/catalog", { method: "POST" });
+    expect(post.status).toBe(405);
+    expect(post.headers.allow).toBe("GET, HEAD");
+    expect((await raw("/api/catalog", { method: "DELETE" })).status).toBe(405);
+    // DNS rebinding: a page on another site resolving its name to 127.0.0.1 is refused.
+    expect((await raw("/api/catalog", { host: "attacker.example:80" })).status).toBe(403);
+    expect((await raw("/api/catalog", { host: `localhost:${server.port}` })).status).toBe(200);
+  });
+});
+
+describe("startup", () => {
+  it("refuses a missing root, a missing bundle, a bad port and a port in use", async () => {
+    await expect(startServer({ root: join(tmp, "nope"), staticDir })).rejects.toThrow(/root folder not found/);
+    await expect(startServer({ root, staticDir: join(tmp, "no-bundle") })).rejects.toThrow(/dashboard bundle is missing/);
+    for (const port of [-1, 70000, 1.5, NaN]) await expect(startServer({ root, port, staticDir })).rejects.toThrow(SculptError);
+    await expect(startServer({ root, port: server.port, staticDir })).rejects.toThrow(/port \d+ is in use/);
+  });
+
+  it("serves a root that is itself one run folder", async () => {
+    const cat = new RunCatalog(join(root, "sweep-a", "run-1"));
+    expect(cat.scan().runs.map((r) => r.id)).toEqual(["run-1"]);
+    expect(cat.runFile("run-1", "config.json")).toMatch(/config\.json$/);
+    expect(cat.runFile("run-2", "config.json")).toBeNull();
+    expect(cat.runFile("run-1", "notes.txt")).toBe("forbidden");
+  });
+});
