@@ -9,6 +9,7 @@ const BENCHMARKS: Record<string, Bench> = {
   conv: () => import("./conv.js"),
   data: () => import("./data.js"),
   lps: () => import("./lps.js"),
+  train: () => import("./train.js"),
 };
 
 async function main(): Promise<void> {

@@ -17,6 +17,7 @@ import { serveCommand } from "./commands/serve.js";
 import { sweepCommand } from "./commands/sweep.js";
 import { tableCommand } from "./commands/table.js";
 import { workerCommand } from "./commands/worker.js";
+import { demoCommand } from "./commands/demo.js";
 
 export type CommandInstaller = (program: Command) => void;
 
@@ -29,6 +30,7 @@ const COMMANDS: CommandInstaller[] = [
   dataCommand,
   trainCommand,
   evalCommand,
+  demoCommand,
   archCommand,
   serveCommand,
   sweepCommand,
