@@ -1,17 +1,18 @@
 /**
  * The `native` TensorFlow.js backend: tfjs-backend-cpu's backend class (tensors are plain typed
- * arrays) with every cpu kernel re-registered under the name 'native', and the heavy ones
+ * arrays; ours recycles large ones) with every cpu kernel re-registered under the name 'native', and the heavy ones
  * (convolutions, matrix products) replaced by sculpt's oneDNN addon. The addon object comes from
  * the caller (src/node/native.ts loads it), so this folder never touches files.
  */
 import * as tf from "../../core/tf.js";
-import { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 import type { NativeAddon } from "./addon.js";
 import { nativeKernelConfigs } from "./kernels.js";
+import { NativeBackend } from "./backend.js";
 
 export type { NativeAddon } from "./addon.js";
 export { ConvKind, ACTIVATION_CODES, BINARY_CODES, UNARY_CODES, NATIVE_MIN_ELEMENTS } from "./addon.js";
 export { nativeStats } from "./kernels.js";
+export { NativeBackend } from "./backend.js";
 
 export const NATIVE_BACKEND = "native";
 
@@ -25,14 +26,5 @@ export function registerNativeBackend(addon: NativeAddon): void {
   }
   for (const k of own) tf.registerKernel(k);
   // Lowest priority: used only when asked for by name.
-  tf.registerBackend(
-    NATIVE_BACKEND,
-    () => {
-      const backend = new MathBackendCPU();
-      // The cpu backend greets Node users with advice to install tfjs-node; not wanted here.
-      (backend as unknown as { firstUse: boolean }).firstUse = false;
-      return backend;
-    },
-    -1,
-  );
+  tf.registerBackend(NATIVE_BACKEND, () => new NativeBackend(), -1);
 }

@@ -8,6 +8,7 @@
  */
 import * as tf from "../../core/tf.js";
 import type { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
+import { NativeBackend } from "./backend.js";
 import { ACTIVATION_CODES, BINARY_CODES, ConvKind, NATIVE_MIN_ELEMENTS, UNARY_CODES, type NativeAddon } from "./addon.js";
 
 type Args = Parameters<tf.KernelFunc>[0];
@@ -27,6 +28,11 @@ function floats(backend: MathBackendCPU, t: tf.TensorInfo | undefined): Float32A
   if (v instanceof Float32Array) return v;
   // A float32 tensor cast from bool or int32 shares that array (tfjs-backend-cpu's Cast): copy it.
   return ArrayBuffer.isView(v) ? Float32Array.from(v as unknown as ArrayLike<number>) : null;
+}
+
+/** Output memory for a kernel that writes every element (recycled; see backend.ts). */
+function output(backend: MathBackendCPU, n: number): Float32Array {
+  return backend instanceof NativeBackend ? backend.alloc(n) : new Float32Array(n);
 }
 
 /** Addon geometry for a tfjs conv. The right/bottom pads are derived from the output size, since
@@ -122,7 +128,7 @@ function convKernels(addon: NativeAddon): tf.KernelConfig[] {
     const act = activationCode(activation);
     const bv = bias ? channelBias(backend, bias, c.outChannels, c.dataFormat === "channelsLast") : null;
     if (!xv || !wv || act === null || (bias && !bv) || tf.util.sizeFromShape(c.outShape) === 0) return null;
-    const out = new Float32Array(tf.util.sizeFromShape(c.outShape));
+    const out = output(backend, tf.util.sizeFromShape(c.outShape));
     addon.conv(ConvKind.forward, geometry(c), xv, wv, out, bv, act, alpha);
     return backend.makeTensorInfo(c.outShape, "float32", out);
   };
@@ -140,7 +146,7 @@ function convKernels(addon: NativeAddon): tf.KernelConfig[] {
       const dyv = floats(backend, dy);
       const wv = floats(backend, filter);
       if (!dyv || !wv || tf.util.sizeFromShape(inputShape) === 0) return null;
-      const out = new Float32Array(tf.util.sizeFromShape(inputShape));
+      const out = output(backend, tf.util.sizeFromShape(inputShape));
       addon.conv(ConvKind.backwardData, geometry(c), dyv, wv, out);
       return backend.makeTensorInfo(inputShape, "float32", out);
     }),
@@ -152,7 +158,7 @@ function convKernels(addon: NativeAddon): tf.KernelConfig[] {
       const xv = floats(backend, x);
       const dyv = floats(backend, dy);
       if (!xv || !dyv || tf.util.sizeFromShape(filterShape) === 0) return null;
-      const out = new Float32Array(tf.util.sizeFromShape(filterShape));
+      const out = output(backend, tf.util.sizeFromShape(filterShape));
       addon.conv(ConvKind.backwardWeights, geometry(c), xv, dyv, out);
       return backend.makeTensorInfo(filterShape, "float32", out);
     }),
@@ -195,7 +201,7 @@ function matmulKernels(addon: NativeAddon): tf.KernelConfig[] {
       if (!biasValues || !(row || matrix || tf.util.arraysEqual(bias.shape, outShape))) return null;
     }
     if (size === 0 || k === 0) return null;
-    const out = new Float32Array(size);
+    const out = output(backend, size);
     addon.matmul(av, bv, out, batchA, batchB, m, n, k, transposeA, transposeB, biasValues, biasValues?.length ?? 0, act, alpha);
     return backend.makeTensorInfo(outShape, "float32", out);
   };
@@ -244,7 +250,7 @@ function elementwiseKernels(addon: NativeAddon): tf.KernelConfig[] {
         const av = floats(backend, a);
         const bv = floats(backend, b);
         if (!av || !bv || !repeatsAlongLeading(a.shape, outShape) || !repeatsAlongLeading(b.shape, outShape)) return null;
-        const out = new Float32Array(tf.util.sizeFromShape(outShape));
+        const out = output(backend, tf.util.sizeFromShape(outShape));
         addon.binary(op, av, bv, out);
         return backend.makeTensorInfo(outShape, "float32", out);
       },
@@ -259,7 +265,7 @@ function elementwiseKernels(addon: NativeAddon): tf.KernelConfig[] {
         const { x } = inputs(args, "x");
         const xv = floats(backend, x);
         if (!xv) return null;
-        const out = new Float32Array(xv.length);
+        const out = output(backend, xv.length);
         addon.unary(op, xv, out, (args.attrs?.alpha as number | undefined) ?? 0);
         return backend.makeTensorInfo(x.shape, "float32", out);
       },
@@ -284,7 +290,7 @@ function elementwiseKernels(addon: NativeAddon): tf.KernelConfig[] {
       const inner = tf.util.sizeFromShape(x.shape.slice(split));
       let [outShape] = tf.backend_util.computeOutAndReduceShapes(x.shape, axes);
       if (keepDims) outShape = tf.backend_util.expandShapeToKeepDim(outShape, axes);
-      const out = new Float32Array(leading ? inner : outer);
+      const out = output(backend, leading ? inner : outer);
       addon.sumAxes(xv, out, outer, inner, leading);
       return backend.makeTensorInfo(outShape, "float32", out);
     },

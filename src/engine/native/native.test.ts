@@ -10,7 +10,7 @@ import { initBackend } from "../../node/backend.js";
 import { loadNativeAddon } from "../../node/native.js";
 import { mmd } from "../../core/divergences/mmd.js";
 import { expectNoLeak } from "../../../test/helpers.js";
-import { nativeStats, UNARY_CODES } from "./index.js";
+import { NativeBackend, nativeStats, UNARY_CODES } from "./index.js";
 
 const load = loadNativeAddon();
 
@@ -288,6 +288,35 @@ describe.skipIf(!load.addon)(`native backend vs cpu${load.addon ? "" : ` (skippe
       const x = rand(BIG, 1);
       return [x.sum([0, 1, 2]), x.sum([0, 1, 2], true), x.sum([0, 1]), x.sum([2, 3]), x.sum(-1), x.sum()];
     }, [tf.Sum]);
+  });
+
+  it("keeps an array read with dataSync() intact after its tensor is disposed and memory is recycled", async () => {
+    await initBackend("native");
+    const x = rand(BIG, 1);
+    const y = tf.relu(x);
+    const seen = y.dataSync();
+    const copy = seen.slice();
+    const backend = tf.backend() as NativeBackend;
+    const reused = backend.reused;
+    y.dispose();
+    // Same-sized outputs that reuse memory (read ones never go back to the pool, so sum them).
+    for (let i = 0; i < 20; i++) tf.tidy(() => tf.neg(x).sum().dataSync());
+    expect(backend.reused).toBeGreaterThan(reused);
+    expect(seen).toEqual(copy);
+    x.dispose();
+  });
+
+  it("keeps a slice (a view on the same memory) intact after the sliced tensor is disposed", async () => {
+    await initBackend("native");
+    const x = rand(BIG, 1);
+    const y = tf.relu(x);
+    const view = y.slice([0], [2]); // contiguous: tfjs-backend-cpu returns a subarray of y's array
+    const want = await on("cpu", () => [tf.relu(rand(BIG, 1)).slice([0], [2])]);
+    await initBackend("native");
+    y.dispose();
+    for (let i = 0; i < 20; i++) tf.tidy(() => tf.neg(x).sum().dataSync());
+    expect(view.dataSync()).toEqual(want[0]);
+    tf.dispose([x, view]);
   });
 
   it("leaks no tensors", async () => {
