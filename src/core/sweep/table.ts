@@ -49,19 +49,21 @@ const rowPart: Record<(typeof ROW_KEYS)[number], (v: string | number) => string>
 export function aggregate(results: readonly SweepResult[]): SweepTable {
   if (results.length === 0) throw new SculptError("no finished runs to tabulate", "run the sweep first (sculpt sweep SPEC --out DIR)");
   const datasets = [...new Set(results.map((r) => r.coords.dataset))];
-  // A coordinate names rows when it takes more than one value within some data set (latent sizes
-  // differ between data sets in Table 1, but are not what its rows compare).
-  const varying = ROW_KEYS.filter((k) =>
-    datasets.some(
-      (d) => new Set(results.filter((r) => r.coords.dataset === d && r.coords[k] !== undefined).map((r) => r.coords[k])).size > 1,
-    ),
+  // Rows are named by the model and by any coordinate that takes more than one value within some
+  // data set (latent sizes differ between data sets in Table 1, but are not what its rows compare).
+  const varying = ROW_KEYS.filter(
+    (k) =>
+      k === "model" ||
+      datasets.some(
+        (d) => new Set(results.filter((r) => r.coords.dataset === d && r.coords[k] !== undefined).map((r) => r.coords[k])).size > 1,
+      ),
   );
   const keyOf = (c: RunCoords) => stableJson(varying.map((k) => c[k] ?? null));
   const labelOf = (c: RunCoords) =>
     varying
       .filter((k) => c[k] !== undefined)
       .map((k) => rowPart[k](c[k]!))
-      .join(" · ") || c.model;
+      .join(" · ");
   const rows: { key: string; label: string }[] = [];
   const values = new Map<string, number[]>();
   const at = (row: string, dataset: string, metric: string) => `${row}\u0000${dataset}\u0000${metric}`;

@@ -14,14 +14,27 @@ if (!process.send) {
   console.error("child.js is started by the sweep pool, not by hand");
   process.exit(2);
 }
+// The parent is gone when the IPC channel closes or this process is re-parented. Training keeps the
+// event loop busy for a whole epoch, so the check also runs after every step.
+const parent = process.ppid;
+const orphaned = () => process.ppid !== parent;
+const exitIfOrphaned = () => {
+  if (orphaned()) process.exit(1);
+};
 process.on("disconnect", () => process.exit(1));
+setInterval(exitIfOrphaned, 1000).unref();
 
 process.on("message", (msg: ChildRequest) => {
   if (msg.type !== "run") return;
   const { task } = msg;
   executeRun(task, {
     ...msg.options,
-    reporters: [{ onEpochEnd: (r) => send({ type: "progress", id: task.id, epoch: r.epoch, epochs: task.config.epochs }) }],
+    reporters: [
+      {
+        onStepEnd: exitIfOrphaned,
+        onEpochEnd: (r) => send({ type: "progress", id: task.id, epoch: r.epoch, epochs: task.config.epochs }),
+      },
+    ],
   }).then(
     (outcome) => send({ type: "done", outcome }),
     (err: unknown) => {

@@ -216,14 +216,18 @@ export class Ledger {
     })();
   }
 
-  /** A run has started on `worker` (counts an attempt). No effect on a finished run. */
-  markRunning(id: string, worker: string): boolean {
+  /**
+   * A run has started on `worker`: one more attempt, or `attempts` when the caller knows the count
+   * (a queue job's). No effect on a finished run.
+   */
+  markRunning(id: string, worker: string, attempts?: number): boolean {
     return (
       this.db
         .prepare(
-          "UPDATE runs SET state = 'running', attempts = attempts + 1, worker = ?, started_at = ?, error = NULL WHERE id = ? AND state IN ('pending', 'running')",
+          `UPDATE runs SET state = 'running', attempts = COALESCE(?, attempts + 1), worker = ?, started_at = ?, error = NULL
+           WHERE id = ? AND state IN ('pending', 'running')`,
         )
-        .run(worker, Date.now(), id).changes > 0
+        .run(attempts ?? null, worker, Date.now(), id).changes > 0
     );
   }
 

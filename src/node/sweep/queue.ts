@@ -74,8 +74,13 @@ export interface QueueOptions extends RunnerOptions {
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => (clearTimeout(t), resolve()), { once: true });
+    const done = () => {
+      clearTimeout(t);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
   });
 
 /** Coordinate a sweep through the queue until every run in the ledger is done or failed. */
@@ -142,6 +147,20 @@ export async function runQueued(ledger: Ledger, options: QueueOptions): Promise<
       enqueued.add(run.id);
     }
   };
+  // One activation (a job moved to active, first time or after a stall) is seen by the event and
+  // by polling; its start time tells them apart, and the job's own count of starts is the attempts.
+  const activations = new Map<string, number>();
+  const noteActive = (job: Job<JobData, RunOutcome>) => {
+    const id = job.id!;
+    const key = job.processedOn ?? 0;
+    if (activations.get(id) === key) return;
+    activations.set(id, key);
+    const run = ledger.get(id);
+    if (run && ledger.markRunning(id, job.processedBy ?? "queue", job.attemptsStarted || undefined)) {
+      event(run, { event: "started" });
+      report();
+    }
+  };
   /** Bring the ledger up to date with the queue (after a restart, or a missed event). */
   const reconcile = async () => {
     for (const run of [...ledger.list("pending"), ...ledger.list("running")]) {
@@ -152,10 +171,7 @@ export async function runQueued(ledger: Ledger, options: QueueOptions): Promise<
       else if (state === "failed") {
         // A job failed before this coordinator asked for it again gets retried by enqueueReady.
         if (enqueued.has(run.id)) recordFailure(run.id, job.failedReason ?? "failed");
-      } else if (state === "active" && run.state === "pending") {
-        ledger.markRunning(run.id, job.processedBy ?? "queue");
-        event(run, { event: "started" });
-      }
+      } else if (state === "active") noteActive(job);
     }
   };
 
@@ -163,11 +179,10 @@ export async function runQueued(ledger: Ledger, options: QueueOptions): Promise<
     record((typeof returnvalue === "string" ? JSON.parse(returnvalue) : returnvalue) as RunOutcome),
   );
   events.on("active", ({ jobId }) => {
-    const run = ledger.get(jobId);
-    if (run && run.state !== "done" && ledger.markRunning(jobId, "queue")) {
-      event(run, { event: "started" });
-      report();
-    }
+    void queue
+      .getJob(jobId)
+      .then((job) => job && noteActive(job))
+      .catch(warn);
   });
   events.on("failed", ({ jobId, failedReason }) => {
     void queue
