@@ -7,7 +7,7 @@
       "sources": ["sculpt_native.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"],
-      "cflags_cc": ["-O3", "-fopenmp", "-std=c++17", "-Wno-psabi"],
+      "cflags_cc": ["-O3", "-fopenmp", "-std=c++17", "-fno-math-errno", "-fno-trapping-math", "-Wno-psabi"],
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++17"],
       "ldflags": ["-fopenmp"],
       "libraries": ["-ldnnl"],
