@@ -47,3 +47,16 @@ export {
   type LpsResult,
 } from "./metrics/index.js";
 export * from "./data/index.js";
+export {
+  validateSweepSpec,
+  expandSweep,
+  assignRunIds,
+  aggregate,
+  formatTable,
+  runId,
+  METRIC_INFO,
+  type SweepSpec,
+  type SweepResult,
+  type PlannedRun,
+  type RunCoords,
+} from "./sweep/index.js";

@@ -16,3 +16,14 @@ export {
   exportDataset,
   type DatasetName,
 } from "./data/index.js";
+export {
+  runSweep,
+  sweepTable,
+  runWorker,
+  planSweep,
+  readSweepSpec,
+  Ledger,
+  type SweepOptions,
+  type SweepSummary,
+  type WorkerOptions,
+} from "./sweep/index.js";
