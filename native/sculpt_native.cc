@@ -1,9 +1,9 @@
 // sculpt's native CPU kernels: a Node addon (N-API) over oneDNN for convolutions and its sgemm for
-// matrix products, plus a few OpenMP elementwise loops. Every function works synchronously on
-// caller-owned Float32Arrays in tfjs layouts (NHWC activations, HWIO filters, row-major
-// matrices); primitives are built once per shape and cached, and tensors whose layout differs
-// from the one oneDNN picks go through cached reorders. The TS side (src/node/native.ts) checks
-// shapes; this file trusts them.
+// matrix products, a hand-written data gradient for few-channel layers, and OpenMP elementwise
+// loops and sums. Every function works synchronously on caller-owned Float32Arrays in tfjs
+// layouts (NHWC activations, HWIO filters, row-major matrices); primitives are built once per
+// shape and cached, and tensors whose layout differs from the one oneDNN picks go through cached
+// reorders. The TS side (src/engine/native/kernels.ts) checks shapes; this file trusts them.
 #include <napi.h>
 #include <omp.h>
 
