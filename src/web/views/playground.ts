@@ -49,7 +49,8 @@ export async function playgroundView(el: HTMLElement, route: Route, ctx: ViewCon
   const momentsEl = h("div", { id: "pg-moments" });
   const marginals = h("div", { id: "pg-marginals", class: "figure" });
   const scatter = h("div", { id: "pg-scatter", class: "figure" });
-  const figures = h("div", { class: "pg-figures" }, marginals, scatter);
+  // Marginals with the moments under them on the left, the (taller) scatter on the right.
+  const figures = h("div", { class: "pg-figures" }, h("div", {}, marginals, momentsEl), scatter);
 
   fill(
     el,
@@ -75,7 +76,6 @@ export async function playgroundView(el: HTMLElement, route: Route, ctx: ViewCon
     summary,
     mmdLine,
     figures,
-    momentsEl,
   );
 
   let token = 0;
@@ -87,7 +87,7 @@ export async function playgroundView(el: HTMLElement, route: Route, ctx: ViewCon
   const showError = (message: string) => {
     error.textContent = message;
     error.hidden = false;
-    for (const e of [figures, summary, momentsEl]) e.classList.add("stale");
+    for (const e of [figures, summary]) e.classList.add("stale");
     mmdLine.replaceChildren("MMD²: ", h("output", { id: "mmd-value" }, "—"));
   };
 
@@ -145,7 +145,7 @@ export async function playgroundView(el: HTMLElement, route: Route, ctx: ViewCon
       if (!live()) return;
       if (d >= 2) await drawSpec(scatter, scatterSpec(samples, codes, state.x, state.y));
       else fill(scatter, h("p", { class: "note" }, "A scatter needs two dimensions."));
-      if (live()) for (const e of [figures, summary, momentsEl]) e.classList.remove("stale");
+      if (live()) for (const e of [figures, summary]) e.classList.remove("stale");
     } catch (err) {
       if (live()) showError((err as Error).message);
     }
