@@ -21,7 +21,7 @@ export interface RunMetrics {
 }
 
 /** Images reconstructed for NMSE (a seeded evaluation subset; NMSE is a ratio of sums). */
-const NMSE_ROWS = 2000;
+const NMSE_ROWS = 512;
 
 export async function evaluateRun(
   dir: string,

@@ -8,6 +8,7 @@ import * as tf from "../../core/tf.js";
 import type { NativeAddon } from "./addon.js";
 import { nativeKernelConfigs } from "./kernels.js";
 import { NativeBackend } from "./backend.js";
+import { dataMovementKernels } from "../cpu/data-movement.js";
 
 export type { NativeAddon } from "./addon.js";
 export { ConvKind, ACTIVATION_CODES, BINARY_CODES, UNARY_CODES, NATIVE_MIN_ELEMENTS } from "./addon.js";
@@ -19,7 +20,8 @@ export const NATIVE_BACKEND = "native";
 /** Register the 'native' backend and its kernels once; later calls do nothing. */
 export function registerNativeBackend(addon: NativeAddon): void {
   if (tf.findBackendFactory(NATIVE_BACKEND)) return;
-  const own = nativeKernelConfigs(addon);
+  // Data movement by contiguous runs (the decoder crop and its gradient), see engine/cpu.
+  const own = [...nativeKernelConfigs(addon), ...dataMovementKernels(NATIVE_BACKEND)];
   const taken = new Set(own.map((k) => k.kernelName));
   for (const k of tf.getKernelsForBackend("cpu")) {
     if (!taken.has(k.kernelName)) tf.registerKernel({ ...k, backendName: NATIVE_BACKEND });
