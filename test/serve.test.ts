@@ -6,15 +6,18 @@
  */
 import Database from "better-sqlite3";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../src/cli/main.js";
 import { parseNpy } from "../src/core/io/npy.js";
 import { SculptError } from "../src/core/registry.js";
 import { RunCatalog } from "../src/node/serve/catalog.js";
 import { startServer, type RunningServer } from "../src/node/serve/server.js";
 import type { CatalogResponse, RunDetail, SweepDetail } from "../src/web/api-types.js";
+import { ROOT } from "./helpers.js";
 import { writeFakeRun } from "./report-fixture.js";
 
 const SECRET = "top-secret-outside-the-root";
@@ -299,5 +302,70 @@ describe("startup", () => {
     expect(cat.runFile("run-1", "config.json")).toMatch(/config\.json$/);
     expect(cat.runFile("run-2", "config.json")).toBeNull();
     expect(cat.runFile("run-1", "notes.txt")).toBe("forbidden");
+  });
+});
+
+describe("sculpt serve", () => {
+  /** The CLI in a child process (through tsx), its output and exit code. */
+  function cli(
+    args: string[],
+    onLine?: (line: string, stop: () => void) => void,
+  ): Promise<{ code: number | null; out: string; err: string }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        ["--import", "tsx", "-e", "import('./src/cli/main.ts').then((m) => m.main(process.argv))", "sculpt", ...args],
+        { cwd: ROOT, env: { ...process.env, SCULPT_WEB_DIR: staticDir } },
+      );
+      let out = "";
+      let err = "";
+      child.stdout.on("data", (c: Buffer) => {
+        out += c.toString();
+        onLine?.(out, () => child.kill("SIGINT"));
+      });
+      child.stderr.on("data", (c: Buffer) => (err += c.toString()));
+      child.on("error", reject);
+      child.on("exit", (code) => resolve({ code, out, err }));
+    });
+  }
+
+  it("starts on a free port, answers, and stops cleanly on Ctrl-C", async () => {
+    let catalog: CatalogResponse | undefined;
+    let asked = false;
+    const result = await cli(["serve", "--root", root, "--port", "0"], (out, stop) => {
+      const url = /on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)?.[1];
+      if (!url || asked) return;
+      asked = true;
+      fetch(`${url}api/catalog`)
+        .then((r) => r.json() as Promise<CatalogResponse>)
+        .then((c) => (catalog = c))
+        .finally(stop);
+    });
+    expect(result.code, result.err).toBe(0);
+    expect(result.out).toMatch(/sculpt dashboard on http:\/\/127\.0\.0\.1:\d+\//);
+    expect(catalog?.runs).toHaveLength(5);
+  });
+
+  it("exits with status 2 and the fix on a bad port or root", async () => {
+    // In-process: the errors come before anything listens.
+    const errors: string[] = [];
+    const log = console.error;
+    console.error = (...a: unknown[]) => errors.push(a.join(" "));
+    try {
+      for (const args of [
+        ["--root", root, "--port", "http"],
+        ["--root", join(tmp, "nope"), "--port", "0"],
+      ]) {
+        process.exitCode = 0;
+        await main(["node", "sculpt", "serve", ...args]);
+        expect(process.exitCode).toBe(2);
+      }
+    } finally {
+      console.error = log;
+      process.exitCode = 0;
+    }
+    expect(errors[0]).toContain("--port must be a whole number from 0 to 65535");
+    expect(errors[1]).toContain("root folder not found");
+    expect(errors.every((e) => e.includes("fix:"))).toBe(true);
   });
 });

@@ -33,8 +33,9 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** The bundle `npm run build` writes (scripts/build-web.mjs). */
+/** The bundle `npm run build` writes (scripts/build-web.mjs), or $SCULPT_WEB_DIR when set. */
 export function defaultStaticDir(): string {
+  if (process.env.SCULPT_WEB_DIR) return process.env.SCULPT_WEB_DIR;
   // This file is src/node/serve/ or dist/node/serve/: the package root is three levels up.
   return join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "dist", "web", "static");
 }
