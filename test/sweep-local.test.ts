@@ -24,7 +24,7 @@ beforeAll(() => {
     specPath,
     tinySpecYaml({
       name: "tiny-copy",
-      seeds: 2,
+      seeds: 1,
       grid: { dataset: ["xy"] },
       experiments: [
         { name: "source", grid: { model: ["ae"] } },
@@ -34,83 +34,98 @@ beforeAll(() => {
     }),
   );
 });
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+let cli: ReturnType<typeof spawnCli> | undefined;
+afterAll(async () => {
+  cli?.child.kill("SIGKILL");
+  await cli?.exited;
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+// Tiny runs, but each worker process loads TensorFlow.js through tsx; generous on a loaded machine.
+const SLOW = 480_000;
 
 describe("sculpt sweep (embedded)", () => {
-  it("survives SIGKILL mid-run: finished runs are kept, the interrupted one resumes, nothing trains twice", async () => {
-    const out = join(tmp, "killed");
-    const runs = join(out, "runs");
-    const cli = spawnCli(["sweep", specPath, "--out", out, "--workers", "1"]);
-    // Kill once one run is finished and the next has checkpointed its first epoch.
-    const interrupted = await waitFor(
-      "a finished run and another past epoch 1",
-      () => {
-        if (!existsSync(runs)) return undefined;
-        const dirs = readdirSync(runs).map((d) => join(runs, d));
-        const finished = dirs.filter((d) => sweepLog(d).some((e) => e.event === "finished"));
-        const midway = dirs.find((d) => !finished.includes(d) && jsonLines(join(d, "history.jsonl")).length === 1);
-        return finished.length >= 1 && midway;
-      },
-      240_000,
-      100,
-    );
-    cli.child.kill("SIGKILL");
-    await cli.exited;
-    const finishedBefore = readdirSync(runs).filter((d) => sweepLog(join(runs, d)).some((e) => e.event === "finished"));
-    expect(finishedBefore.length).toBeGreaterThanOrEqual(1);
+  it(
+    "survives SIGKILL mid-run: finished runs are kept, the interrupted one resumes, nothing trains twice",
+    async () => {
+      const out = join(tmp, "killed");
+      const runs = join(out, "runs");
+      cli = spawnCli(["sweep", specPath, "--out", out, "--workers", "1"]);
+      const { child, exited } = cli;
+      // Kill once one run is finished and the next has checkpointed its first epoch.
+      const interrupted = await waitFor(
+        "a finished run and another past epoch 1",
+        () => {
+          if (!existsSync(runs)) return undefined;
+          const dirs = readdirSync(runs).map((d) => join(runs, d));
+          const finished = dirs.filter((d) => sweepLog(d).some((e) => e.event === "finished"));
+          const midway = dirs.find((d) => !finished.includes(d) && jsonLines(join(d, "history.jsonl")).length === 1);
+          return finished.length >= 1 && midway;
+        },
+        240_000,
+        100,
+      );
+      child.kill("SIGKILL");
+      await exited;
+      const finishedBefore = readdirSync(runs).filter((d) => sweepLog(join(runs, d)).some((e) => e.event === "finished"));
+      expect(finishedBefore.length).toBeGreaterThanOrEqual(1);
 
-    const events: string[] = [];
-    const summary = await runSweep(specPath, {
-      out,
-      workers: 2,
-      backend: "wasm",
-      onRunEvent: (e) => events.push(e.event === "epoch" ? `epoch ${e.epoch} ${e.id}` : `${e.event} ${e.id}`),
-    });
-    expect(summary).toMatchObject({ total: 4, done: 4, failed: 0, pending: 0 });
-    // Runs finished before the kill were not started again.
-    for (const id of finishedBefore) expect(events).not.toContain(`started ${id}`);
-    for (const id of readdirSync(runs)) {
-      const log = sweepLog(join(runs, id));
-      // Exactly one attempt finished, including for the interrupted run (its orphaned worker
-      // process exited with the sweep instead of finishing on its own).
-      expect(log.filter((e) => e.event === "finished")).toHaveLength(1);
-      // Every epoch was trained once: the history continues where the checkpoint left off.
-      expect(jsonLines<{ epoch: number }>(join(runs, id, "history.jsonl")).map((h) => h.epoch)).toEqual([1, 2]);
-    }
-    const resumed = sweepLog(interrupted);
-    expect(resumed.map((e) => e.event)).toEqual(["started", "started", "finished"]);
-    expect(resumed[2].worker).not.toBe(resumed[0].worker);
-    // It resumed from its epoch-1 checkpoint: the rerun trained only epoch 2.
-    const interruptedId = basename(interrupted);
-    expect(events.filter((e) => e.startsWith("epoch") && e.endsWith(interruptedId))).toEqual([`epoch 2 ${interruptedId}`]);
-
-    const ledger = Ledger.openExisting(out);
-    try {
-      const rows = ledger.list();
-      expect(rows.every((r) => r.state === "done" && typeof r.metrics?.["lps.gbdt"] === "number" && r.dir === join(runs, r.id))).toBe(true);
-      expect(rows.find((r) => join(runs, r.id) === interrupted)!.attempts).toBe(2);
-      // The copies were trained toward their own seed's AE codes.
-      for (const r of rows.filter((x) => x.coords.experiment === "copy")) {
-        const config = JSON.parse(readFileSync(join(runs, r.id, "config.json"), "utf8")) as { prior: string };
-        expect(config.prior).toBe(`empirical("${join(runs, r.deps[0])}/latents.npy")`);
-        expect(ledger.get(r.deps[0])!.coords).toMatchObject({ experiment: "source", seed: r.coords.seed });
+      const events: string[] = [];
+      const summary = await runSweep(specPath, {
+        out,
+        workers: 2,
+        backend: "wasm",
+        onRunEvent: (e) => events.push(e.event === "epoch" ? `epoch ${e.epoch} ${e.id}` : `${e.event} ${e.id}`),
+      });
+      expect(summary).toMatchObject({ total: 2, done: 2, failed: 0, pending: 0 });
+      // Runs finished before the kill were not started again.
+      for (const id of finishedBefore) expect(events).not.toContain(`started ${id}`);
+      for (const id of readdirSync(runs)) {
+        const log = sweepLog(join(runs, id));
+        // Exactly one attempt finished, including for the interrupted run (its orphaned worker
+        // process exited with the sweep instead of finishing on its own).
+        expect(log.filter((e) => e.event === "finished")).toHaveLength(1);
+        // Every epoch was trained once: the history continues where the checkpoint left off.
+        expect(jsonLines<{ epoch: number }>(join(runs, id, "history.jsonl")).map((h) => h.epoch)).toEqual([1, 2]);
       }
-    } finally {
-      ledger.close();
-    }
+      const resumed = sweepLog(interrupted);
+      expect(resumed.map((e) => e.event)).toEqual(["started", "started", "finished"]);
+      expect(resumed[2].worker).not.toBe(resumed[0].worker);
+      // It resumed from its epoch-1 checkpoint: the rerun trained only epoch 2.
+      const interruptedId = basename(interrupted);
+      expect(events.filter((e) => e.startsWith("epoch") && e.endsWith(interruptedId))).toEqual([`epoch 2 ${interruptedId}`]);
 
-    // A third invocation finds everything done and runs nothing.
-    const again: string[] = [];
-    const second = await runSweep(specPath, { out, workers: 2, backend: "wasm", onRunEvent: (e) => again.push(e.event) });
-    expect(second).toMatchObject({ done: 4, failed: 0 });
-    expect(again).toEqual([]);
+      const ledger = Ledger.openExisting(out);
+      try {
+        const rows = ledger.list();
+        expect(rows.every((r) => r.state === "done" && typeof r.metrics?.["lps.gbdt"] === "number" && r.dir === join(runs, r.id))).toBe(
+          true,
+        );
+        expect(rows.find((r) => join(runs, r.id) === interrupted)!.attempts).toBe(2);
+        // The copies were trained toward their own seed's AE codes.
+        for (const r of rows.filter((x) => x.coords.experiment === "copy")) {
+          const config = JSON.parse(readFileSync(join(runs, r.id, "config.json"), "utf8")) as { prior: string };
+          expect(config.prior).toBe(`empirical("${join(runs, r.deps[0])}/latents.npy")`);
+          expect(ledger.get(r.deps[0])!.coords).toMatchObject({ experiment: "source", seed: r.coords.seed });
+        }
+      } finally {
+        ledger.close();
+      }
 
-    const table = sweepTable(out);
-    expect(table).toMatch(/^LPS-gbdt ↓ — NMSE \(dB\) ↓ per data set \(mean ± std over 2 seeds/);
-    expect(table).toContain("|  | xy |");
-    expect(table).toMatch(/\| source · ae \| .*-?\d+\.\d+ ± \d+\.\d+.* — .*\|/);
-    expect(table).toMatch(/\| copy · ae-mmd \| /);
-  });
+      // A third invocation finds everything done and runs nothing.
+      const again: string[] = [];
+      const second = await runSweep(specPath, { out, workers: 2, backend: "wasm", onRunEvent: (e) => again.push(e.event) });
+      expect(second).toMatchObject({ done: 2, failed: 0 });
+      expect(again).toEqual([]);
+
+      const table = sweepTable(out);
+      expect(table).toMatch(/^LPS-gbdt ↓ — NMSE \(dB\) ↓ per data set \(mean ± std over 1 seed/);
+      expect(table).toContain("|  | xy |");
+      expect(table).toMatch(/\| source · ae \| .*-?\d+\.\d+ ± \d+\.\d+.* — .*\|/);
+      expect(table).toMatch(/\| copy · ae-mmd \| /);
+    },
+    SLOW,
+  );
 
   it("sculpt table prints every format; bad input gets the problem and the fix", async () => {
     const out = join(tmp, "killed");

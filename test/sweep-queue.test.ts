@@ -137,7 +137,7 @@ describe("sculpt sweep --queue with sculpt worker", () => {
     } finally {
       await queue.close();
     }
-  });
+  }, 480_000);
 
   it("refuses a bad queue URL and an unreachable Redis", async () => {
     const spec = join(tmp, "q.yaml");
