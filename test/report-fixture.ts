@@ -109,11 +109,18 @@ export function writeFakeRun(dir: string, o: FakeRunOptions = {}): { codes: Matr
     const cov = covariance(codes);
     let offDiag = 0;
     for (let a = 0; a < dim; a++) for (let b = 0; b < dim; b++) if (a !== b) offDiag = Math.max(offDiag, Math.abs(cov[a * dim + b]));
+    // The layout `sculpt eval` writes: values by dotted key, skipped metrics with the reason, seconds per metric.
     writeJsonAtomic(join(dir, "metrics.json"), {
-      nmse: se / energy,
-      lps: { score: 1 / (1 + noise + dim / 10) },
-      dci: { disentanglement: 1 - offDiag, completeness: 1 - offDiag / 2 },
-      "latent/variances": Array.from({ length: dim }, (_, j) => cov[j * dim + j]),
+      values: {
+        "nmse.linear": se / energy,
+        "nmse.db": 10 * Math.log10(se / energy),
+        "lps.gbdt": 1 / (1 + noise + dim / 10),
+        "lps.gbdt.perDim": Array.from({ length: dim }, (_, j) => cov[j * dim + j] / (1 + cov[j * dim + j])),
+        "dci.disentanglement": 1 - offDiag,
+        "dci.completeness": 1 - offDiag / 2,
+      },
+      skipped: { mig: "needs ground-truth factors" },
+      seconds: { lps: 0.5, nmse: 0.01, dci: 0.2 },
     });
   }
   if (o.withDecoder) mkdirSync(join(dir, "model", "decoder"), { recursive: true });

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/cli/main.js";
 import { SculptError } from "../src/core/registry.js";
 import { writeReport } from "../src/node/index.js";
+import { trainRun } from "../src/node/train.js";
 import { ROOT } from "./helpers.js";
 import { blobDecode, FAKE_SIZE, writeFakeRun } from "./report-fixture.js";
 
@@ -57,6 +58,7 @@ describe("run report", () => {
     expect(html.match(/<svg /g)).toHaveLength(3 + 1 + 1 + 3);
     for (const label of ["loss/total", "loss/mmd", "Covariance of the codes", "prior density", "completeness", "nmse"])
       expect(html).toContain(label);
+    expect(html).toContain("Not computed: mig (needs ground-truth factors)");
     const pngs = pngsIn(html);
     expect(pngs).toHaveLength(5);
     // The data preview is 8×8 tiles; reconstructions 4 rows of 16-px tiles; traversals one row per latent dimension (4).
@@ -116,6 +118,35 @@ describe("run report", () => {
   });
 });
 
+describe("run report of a real run", () => {
+  it("traverses a trained decoder loaded from the run folder", async () => {
+    const dir = join(tmp, "real");
+    // The smallest real run: 1 epoch on 64 XY images, 64 evaluation codes.
+    await trainRun(
+      {
+        dataset: "xy",
+        model: "ae-mmd",
+        prior: "hybrid[uniform(-2,2), gaussian]",
+        latentDim: 2,
+        epochs: 1,
+        batchSize: 32,
+        datasetOptions: { limit: 64 },
+        evalLimit: 64,
+      },
+      { outDir: dir, backend: "wasm" },
+    );
+    const written = await writeReport({ run: dir, traversalInputs: 2, traversalSteps: 5 });
+    expect(written.sections).toEqual(["overview", "data", "training", "metrics", "latents", "reconstructions", "traversals"]);
+    const html = readFileSync(written.out, "utf8");
+    expect(html).toContain("[U(-2, 2), N(0, 1²)]");
+    // data preview, reconstructions, then 2 traversals of 2 rows × 5 steps of 84-px images.
+    const pngs = pngsIn(html);
+    expect(pngs).toHaveLength(4);
+    expect([pngs[2].width, pngs[2].height]).toEqual([5 * 85 + 1, 2 * 85 + 1]);
+    expect(externalRefs(html)).toEqual([]);
+  });
+});
+
 describe("sweep report", () => {
   it("draws the sweep figures and a mean ± std table per model from a folder of runs", async () => {
     const sweep = join(tmp, "sweep");
@@ -140,6 +171,9 @@ describe("sweep report", () => {
     expect(html).toContain("<title>Sweep &lt;1&gt;</title>");
     expect(html.match(/<svg /g)).toHaveLength(3); // LPS, NMSE, DCI-vs-LPS
     for (const t of ["LPS against latent size", "NMSE against latent size", "DCI disentanglement against LPS"]) expect(html).toContain(t);
+    // The paper's metrics are found among sculpt eval's keys (nmse.linear, not nmse.db).
+    expect(html).toContain("metric key: lps.gbdt");
+    expect(html).toContain("metric key: nmse.linear");
     // One table per model; each (latent size) row has mean ± std over its 2 seeds.
     expect(html).toContain("<h3>ae</h3>");
     expect(html).toContain("<h3>ae-mmd</h3>");

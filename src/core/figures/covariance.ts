@@ -24,7 +24,7 @@ export function covarianceHeatmapSpec(codes: Matrix, options: CovarianceOptions 
   for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) values.push({ row: latentLabel(a), col: latentLabel(b), value: cov[a * d + b] });
   // A symmetric domain keeps 0 at the scale's white midpoint whatever the signs present.
   const extent = Math.max(1e-12, ...values.map((v) => Math.abs(v.value)));
-  const cell = options.cell ?? Math.max(14, Math.min(44, Math.floor(360 / d)));
+  const cell = options.cell ?? Math.max(14, Math.min(56, Math.floor(400 / d)));
   const order = Array.from({ length: d }, (_, j) => latentLabel(j));
   const annotate = d <= (options.annotateUpTo ?? 10);
   const base = {
@@ -61,7 +61,8 @@ export function covarianceHeatmapSpec(codes: Matrix, options: CovarianceOptions 
               mark: { type: "text" as const, fontSize: Math.min(11, Math.max(7, cell / 4)) },
               encoding: {
                 ...base,
-                text: { field: "value", type: "quantitative" as const, format: ".2f" },
+                // Two decimals read best; tiny covariances (collapsed codes) need exponents to fit a cell.
+                text: { field: "value", type: "quantitative" as const, format: extent >= 0.1 ? ".2f" : extent >= 0.01 ? ".3f" : ".1e" },
                 // White text on the darkest cells, black elsewhere.
                 color: {
                   condition: { test: `abs(datum.value) > ${0.6 * extent}`, value: "white" },

@@ -20,6 +20,7 @@ export function historyTerms(history: readonly HistoryRow[]): string[] {
 export function trainingCurvesSpec(history: readonly HistoryRow[], options: { title?: string; columns?: number } = {}): TopLevelSpec {
   const terms = historyTerms(history);
   if (history.length === 0 || terms.length === 0) throw new SculptError("the training history has no numeric terms to plot");
+  const maxEpoch = Math.max(1, ...history.map((h) => (typeof h.epoch === "number" ? h.epoch : 0)));
   const charts = terms.map((term) => {
     const values = history
       .filter((h) => typeof h[term] === "number" && Number.isFinite(h[term]) && typeof h.epoch === "number")
@@ -36,13 +37,20 @@ export function trainingCurvesSpec(history: readonly HistoryRow[], options: { ti
       data: { values },
       mark: { type: "line", point: values.length <= 30, color: "#4c78a8" },
       encoding: {
-        x: { field: "epoch", type: "quantitative", title: "epoch", axis: { tickMinStep: 1 } },
+        // From 0 so a one-epoch history still has an axis, with whole-number ticks.
+        x: {
+          field: "epoch",
+          type: "quantitative",
+          title: "epoch",
+          scale: { domain: [0, maxEpoch] },
+          axis: { tickMinStep: 1, format: "d" },
+        },
         y: {
           field: "value",
           type: "quantitative",
           title: null,
           scale: log ? { type: "log" } : { zero: false },
-          axis: decades ? { values: decades, format: "~g" } : {},
+          axis: decades ? { values: decades, format: "~g" } : { format: ".3~g" },
         },
         tooltip: [{ field: "epoch" }, { field: "value", format: ".4g" }],
       },

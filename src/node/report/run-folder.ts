@@ -21,7 +21,7 @@ export interface RunFiles {
   history: Record<string, unknown>[];
   /** Lines of history.jsonl that were not valid JSON (a write cut short). */
   badHistoryLines: number;
-  metrics?: Record<string, number | string>;
+  metrics?: RunMetricsFile;
   latents?: Matrix;
   recon?: NpyArray;
 }
@@ -70,6 +70,29 @@ export function flattenMetrics(value: Record<string, unknown>, prefix = ""): Rec
   return out;
 }
 
+/** metrics.json as `sculpt eval` writes it: values by dotted key, skipped metrics with the reason, seconds per metric. */
+export interface RunMetricsFile {
+  values: Record<string, number | string>;
+  skipped: Record<string, string>;
+  seconds: Record<string, number>;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+/** Accepts the `{values, skipped, seconds}` layout, or a bare (possibly nested) object of values. */
+export function parseMetricsFile(raw: Record<string, unknown>): RunMetricsFile {
+  const layered = isObject(raw.values);
+  const pick = <T>(v: unknown, keep: (x: unknown) => x is T) =>
+    Object.fromEntries(Object.entries(isObject(v) ? v : {}).filter(([, x]) => keep(x))) as Record<string, T>;
+  return {
+    values: flattenMetrics(layered ? (raw.values as Record<string, unknown>) : raw),
+    skipped: layered ? pick(raw.skipped, (x): x is string => typeof x === "string") : {},
+    seconds: layered ? pick(raw.seconds, (x): x is number => typeof x === "number") : {},
+  };
+}
+
 export function readRunFiles(dir: string): RunFiles {
   const abs = assertRunFolder(dir);
   const path = (f: string) => join(abs, f);
@@ -95,7 +118,7 @@ export function readRunFiles(dir: string): RunFiles {
     status: readOptionalObject(path(RUN_FILES.status), RUN_FILES.status),
     history,
     badHistoryLines,
-    metrics: metrics && flattenMetrics(metrics),
+    metrics: metrics && parseMetricsFile(metrics),
     latents: existsSync(path(RUN_FILES.latents)) ? readMatrix(path(RUN_FILES.latents)) : undefined,
     recon: existsSync(path(RUN_FILES.recon)) ? readNpy(path(RUN_FILES.recon)) : undefined,
   };
@@ -112,7 +135,7 @@ export function sweepRecord(dir: string): { record: SweepRecord; prior: string }
   }
   const raw = readOptionalObject(join(abs, RUN_FILES.metrics), RUN_FILES.metrics) ?? {};
   const metrics: Record<string, number> = {};
-  for (const [k, v] of Object.entries(flattenMetrics(raw))) if (typeof v === "number") metrics[k] = v;
+  for (const [k, v] of Object.entries(parseMetricsFile(raw).values)) if (typeof v === "number") metrics[k] = v;
   const seed = typeof config.seed === "number" ? config.seed : 0;
   const prior = typeof config.prior === "string" ? config.prior : JSON.stringify(config.prior ?? "gaussian");
   return { record: { model: kind, dataset: config.dataset, latentDim: config.latentDim, seed, metrics }, prior };

@@ -26,10 +26,11 @@ import { SculptError } from "../../core/registry.js";
 import { loadDataset } from "../data/index.js";
 import { previewIndices } from "../data/preview.js";
 import { loadPrior } from "../priors.js";
+import { loadRun } from "../run.js";
 import { RUN_FILES } from "../run-format.js";
 import { escapeHtml, figure, formatNumber, note, page, table, type Cell, type Section } from "./html.js";
 import { pngDataUri, renderSvg } from "./render.js";
-import { readRunFiles, type RunFiles } from "./run-folder.js";
+import { readRunFiles, type RunFiles, type RunMetricsFile } from "./run-folder.js";
 
 /** What traversals need from a trained run: its decoder. */
 export interface RunDecoder {
@@ -40,7 +41,7 @@ export interface RunDecoder {
 }
 
 export interface RunReportOptions {
-  /** Load the run's decoder (e.g. the run loader); without it, traversals are left out. */
+  /** Load the run's decoder (default: `loadRun`, the trained networks from the run folder). */
   openRun?: (dir: string) => RunDecoder | Promise<RunDecoder>;
   traversalInputs?: number;
   /** Most latent dimensions to traverse (those with the largest code variance); default 10. */
@@ -178,23 +179,29 @@ function overview(run: RunFiles): Section {
   return { id: "overview", title: "Overview", body: parts.join("\n") };
 }
 
-/** One table per namespace: the part of the key before the first "." or "/". */
-function metricsTables(metrics: Record<string, number | string>): string {
+/** One table per namespace (the part of the key before the first "." or "/"), then what was skipped and why. */
+function metricsTables(metrics: RunMetricsFile): string {
   const groups = new Map<string, [string, number | string][]>();
-  for (const [k, v] of Object.entries(metrics)) {
+  for (const [k, v] of Object.entries(metrics.values)) {
     const ns = /^[^./]+/.exec(k)?.[0] ?? k;
     groups.set(ns, [...(groups.get(ns) ?? []), [k, v]]);
   }
-  if (groups.size === 0) return note(`${RUN_FILES.metrics} is empty.`);
   const blocks = [...groups.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([ns, rows]) => {
       const body = rows
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([k, v]) => [k === ns ? "(value)" : k.slice(ns.length + 1), valueCell(v)] as Cell[]);
-      return `<div><h3>${escapeHtml(ns)}</h3>${table(["metric", "value"], body, "metrics")}</div>`;
+      const secs = metrics.seconds[ns];
+      const time = secs === undefined ? "" : ` <span class="note">${escapeHtml(formatNumber(secs))} s</span>`;
+      return `<div><h3>${escapeHtml(ns)}${time}</h3>${table(["metric", "value"], body, "metrics")}</div>`;
     });
-  return `<div class="row">${blocks.join("\n")}</div>`;
+  const skipped = Object.entries(metrics.skipped);
+  const skippedList = skipped.length
+    ? `<p class="note">Not computed: ${skipped.map(([m, why]) => `${escapeHtml(m)} (${escapeHtml(why)})`).join("; ")}.</p>`
+    : "";
+  if (blocks.length === 0) return note(`${RUN_FILES.metrics} holds no values.`) + skippedList;
+  return `<div class="row">${blocks.join("\n")}</div>` + skippedList;
 }
 
 /** The `max` dimensions whose codes vary most, in index order (all of them when d ≤ max). */
@@ -209,16 +216,17 @@ function traversalDims(codes: Matrix, max: number): number[] {
 }
 
 async function traversalSection(run: RunFiles, prior: Prior | null, options: RunReportOptions): Promise<Section | null> {
-  const hasDecoder = existsSync(join(run.dir, RUN_FILES.decoder));
-  if (!run.latents || !hasDecoder) return null;
-  if (!options.openRun)
-    return { id: "traversals", title: "Latent traversals", body: note("No run loader was given, so traversals are left out.") };
+  // Only runs that have saved networks get traversals; a run still in its first epoch has none.
+  const trained = existsSync(join(run.dir, RUN_FILES.decoder)) || existsSync(join(run.dir, `${RUN_FILES.checkpoint}.bin`));
+  if (!run.latents || !trained) return null;
+  const openRun = options.openRun ?? ((dir: string) => loadRun(dir));
   let decoder: RunDecoder;
   try {
-    decoder = await options.openRun(run.dir);
+    decoder = await openRun(run.dir);
   } catch (err) {
-    if (!(err instanceof SculptError)) throw err;
-    return { id: "traversals", title: "Latent traversals", body: note(`The decoder could not be loaded: ${err.problem}`) };
+    // The rest of the report stands on its own: say why traversals are missing rather than fail.
+    const why = err instanceof SculptError ? err.problem : (err as Error).message;
+    return { id: "traversals", title: "Latent traversals", body: note(`The decoder could not be loaded: ${why}`) };
   }
   const reconShape = run.recon?.shape.length === 5 ? (run.recon.shape.slice(2) as [number, number, number]) : undefined;
   const shape = decoder.shape ?? reconShape;

@@ -41,8 +41,8 @@ export function sweepRecordsFromRuns(runDirs: readonly string[]): SweepRecord[] 
 
 /** Which metric keys stand for the paper's LPS, NMSE and DCI (first match wins). */
 export const SWEEP_METRICS = {
-  lps: { label: "LPS", patterns: [/^lps$/i, /^lps[./]score$/i, /^lps\b/i] },
-  nmse: { label: "NMSE", patterns: [/^nmse$/i, /^recon(struction)?[./]nmse$/i, /nmse/i] },
+  lps: { label: "LPS", patterns: [/^lps$/i, /^lps\.gbdt$/i, /^lps[./]score$/i, /^lps\.[a-z]+$/i] },
+  nmse: { label: "NMSE", patterns: [/^nmse$/i, /^nmse\.linear$/i, /nmse/i] },
   dci: { label: "DCI disentanglement", patterns: [/^dci[./]disentanglement$/i, /^dci$/i, /^dci\b/i] },
 };
 
