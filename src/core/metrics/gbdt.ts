@@ -125,7 +125,8 @@ const FH = 512;
 
 /**
  * Gradient histogram of the rows idx[start..end) into hist[slot·d·FH ...]. Feature by feature, so
- * the 4 KB histogram being filled stays in L1 cache while its column of bins is walked.
+ * the 4 KB histogram being filled stays in L1 cache while its column of bins is walked. The root
+ * holds every row in every tree, so its counts come from `rootCounts` instead of being recounted.
  */
 function buildHistogram(
   hist: Float64Array,
@@ -138,8 +139,26 @@ function buildHistogram(
   start: number,
   end: number,
   ordered: Float64Array,
+  rootCounts: Float64Array,
 ): void {
   const base = slot * d * FH;
+  if (start === 0 && end === n) {
+    hist.set(rootCounts, base); // counts at odd positions, zero gradients at even ones
+    for (let f = 0; f < d; f++) {
+      if (f === exclude) continue;
+      const col = f * n;
+      const h = base + f * FH;
+      let k = 0;
+      for (; k + 4 <= n; k += 4) {
+        hist[h + (bins[col + k] << 1)] += ordered[n + k];
+        hist[h + (bins[col + k + 1] << 1)] += ordered[n + k + 1];
+        hist[h + (bins[col + k + 2] << 1)] += ordered[n + k + 2];
+        hist[h + (bins[col + k + 3] << 1)] += ordered[n + k + 3];
+      }
+      for (; k < n; k++) hist[h + (bins[col + k] << 1)] += ordered[n + k];
+    }
+    return;
+  }
   hist.fill(0, base, base + d * FH);
   // gradients in leaf order, read once per feature
   for (let k = start; k < end; k++) ordered[k] = ordered[n + idx[k]];
@@ -147,19 +166,19 @@ function buildHistogram(
     if (f === exclude) continue;
     const col = f * n;
     const h = base + f * FH;
-    if (start === 0 && end === n) {
-      // the root: rows in natural order, no gather needed
-      for (let k = 0; k < n; k++) {
-        const p = h + (bins[col + k] << 1);
-        hist[p] += ordered[n + k];
-        hist[p + 1] += 1;
-      }
-    } else {
-      for (let k = start; k < end; k++) {
-        const p = h + (bins[col + idx[k]] << 1);
-        hist[p] += ordered[k];
-        hist[p + 1] += 1;
-      }
+    let k = start;
+    for (; k + 2 <= end; k += 2) {
+      const p = h + (bins[col + idx[k]] << 1);
+      const p2 = h + (bins[col + idx[k + 1]] << 1);
+      hist[p] += ordered[k];
+      hist[p + 1] += 1;
+      hist[p2] += ordered[k + 1];
+      hist[p2 + 1] += 1;
+    }
+    for (; k < end; k++) {
+      const p = h + (bins[col + idx[k]] << 1);
+      hist[p] += ordered[k];
+      hist[p + 1] += 1;
     }
   }
 }
@@ -167,10 +186,13 @@ function buildHistogram(
 /**
  * Best split of a leaf from its histogram; writes [gain, feature, bin] into `out` (gain −1: none).
  * Gain GL²/(nL+λ) + GR²/(nR+λ) − G²/(n+λ) (LightGBM's, hessian 1 per sample), both sides ≥ minData.
+ * With `sub` ≥ 0 the leaf's histogram is first turned into (its slot) − (slot `sub`) in the same
+ * pass: the sibling-subtraction trick fused with the scan, so the larger child costs one read.
  */
 function bestSplit(
   hist: Float64Array,
   slot: number,
+  sub: number,
   d: number,
   exclude: number,
   count: number,
@@ -184,32 +206,44 @@ function bestSplit(
   out[0] = -1;
   out[1] = -1;
   out[2] = -1;
+  // a leaf that cannot be split never needs its histogram again: skip the subtraction too
   if (count < 2 * minData) return;
   const parent = (sumG * sumG) / (count + lam);
   let bestGain = -1;
   let bestFeat = -1;
   let bestBin = -1;
   const minLeft = Math.max(minData, minHess);
+  const off = (sub - slot) * d * FH;
   for (let f = 0; f < d; f++) {
     if (f === exclude) continue;
     const h = slot * d * FH + f * FH;
     let gl = 0;
     let nl = 0;
+    let q = h;
+    const end = h + FH - 2; // 255 bins
     // empty bins repeat the previous candidate, which never wins a strict comparison: no branch needed
-    for (let b = 0, q = h; b < 255; b++, q += 2) {
+    for (; q < end; q += 2) {
+      if (sub >= 0) {
+        hist[q] -= hist[q + off];
+        hist[q + 1] -= hist[q + 1 + off];
+      }
       gl += hist[q];
       nl += hist[q + 1];
       const nr = count - nl;
-      if (nr < minLeft) break;
+      if (nr < minLeft) {
+        q += 2;
+        break;
+      }
       if (nl < minLeft) continue;
       const gr = sumG - gl;
       const gain = gl * gl * inv[nl] + gr * gr * inv[nr]; // inv[c] = 1/(c+λ): no division in the scan
       if (gain > bestGain) {
         bestGain = gain;
         bestFeat = f;
-        bestBin = b;
+        bestBin = (q - h) >> 1;
       }
     }
+    if (sub >= 0) for (; q < end; q++) hist[q] -= hist[q + off];
   }
   const gain = bestGain - parent;
   // LightGBM splits only on a strictly positive gain (min_gain_to_split = 0); tinier gains are rounding.
@@ -256,10 +290,12 @@ export function fitGbdt(x: BinnedRows, y: ArrayLike<number>, options: Partial<Gb
   const lBin = new Int32Array(L);
   const lLink = new Int32Array(L); // 2·parent node + (right ? 1 : 0); −1 for the root
   const split = new Float64Array(3);
+  const rootCounts = new Float64Array(HS);
+  for (let f = 0; f < d; f++) for (let i = 0; i < n; i++) rootCounts[f * FH + (bins[f * n + i] << 1) + 1] += 1;
   const inv = new Float64Array(n + 1);
   for (let c = 0; c <= n; c++) inv[c] = 1 / (c + o.lambdaL2);
-  const evaluate = (l: number) => {
-    bestSplit(hist, lSlot[l], d, exclude, lEnd[l] - lStart[l], lSum[l], o.minDataInLeaf, o.minSumHessian, o.lambdaL2, inv, split);
+  const evaluate = (l: number, sub: number) => {
+    bestSplit(hist, lSlot[l], sub, d, exclude, lEnd[l] - lStart[l], lSum[l], o.minDataInLeaf, o.minSumHessian, o.lambdaL2, inv, split);
     lGain[l] = split[0];
     lFeat[l] = split[1];
     lBin[l] = split[2];
@@ -290,8 +326,8 @@ export function fitGbdt(x: BinnedRows, y: ArrayLike<number>, options: Partial<Gb
     lSum[0] = sumAll;
     lLink[0] = -1;
     lSlot[0] = freeSlots[--nFree];
-    buildHistogram(hist, lSlot[0], bins, n, d, exclude, idx, 0, n, ordered);
-    evaluate(0);
+    buildHistogram(hist, lSlot[0], bins, n, d, exclude, idx, 0, n, ordered, rootCounts);
+    evaluate(0, -1);
 
     while (leaves < L) {
       let best = -1;
@@ -345,13 +381,13 @@ export function fitGbdt(x: BinnedRows, y: ArrayLike<number>, options: Partial<Gb
       // histogram of the smaller child by scanning; the larger is parent − smaller, in place
       const smallSlot = freeSlots[--nFree];
       const leftSmaller = nl <= nr;
-      if (leftSmaller) buildHistogram(hist, smallSlot, bins, n, d, exclude, idx, start, mid, ordered);
-      else buildHistogram(hist, smallSlot, bins, n, d, exclude, idx, mid, end, ordered);
-      subtract(hist, parentSlot * HS, smallSlot * HS, HS);
+      if (leftSmaller) buildHistogram(hist, smallSlot, bins, n, d, exclude, idx, start, mid, ordered, rootCounts);
+      else buildHistogram(hist, smallSlot, bins, n, d, exclude, idx, mid, end, ordered, rootCounts);
       lSlot[best] = leftSmaller ? smallSlot : parentSlot;
       lSlot[newLeaf] = leftSmaller ? parentSlot : smallSlot;
-      evaluate(best);
-      evaluate(newLeaf);
+      // the larger child's histogram is parent − smaller, formed while it is scanned
+      evaluate(best, leftSmaller ? -1 : smallSlot);
+      evaluate(newLeaf, leftSmaller ? smallSlot : -1);
     }
     // leaf values: the Newton step −G/(H+λ), shrunk by the learning rate; update training predictions
     for (let l = 0; l < leaves; l++) {
@@ -373,10 +409,6 @@ export function fitGbdt(x: BinnedRows, y: ArrayLike<number>, options: Partial<Gb
     });
   }
   return { init, trees, predict: (xt) => predictGbdt(init, trees, d, xt) };
-}
-
-function subtract(hist: Float64Array, a: number, b: number, len: number): void {
-  for (let i = 0; i < len; i++) hist[a + i] -= hist[b + i];
 }
 
 function predictGbdt(init: number, trees: Tree[], d: number, xt: BinnedRows): Float64Array {
