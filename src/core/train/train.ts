@@ -274,13 +274,13 @@ export async function train(setup: TrainSetup): Promise<TrainResult> {
     // Epoch record: mean loss terms, code variance relative to the prior's, throughput.
     const record: HistoryRecordLike = { epoch: epoch + 1, step };
     for (const [k, v] of Object.entries(sums)) record[k] = v / Math.max(batches, 1);
-    const rel = Array.from(codeSum, (s, k) => (codeSq[k] / codeCount - (s / codeCount) ** 2) / priorVar[k]);
+    const rel = relativeVariances(codeSum, codeSq, codeCount, priorVar);
     record["codes/relvar_min"] = Math.min(...rel);
     record["codes/relvar_max"] = Math.max(...rel);
     record["time/epoch_seconds"] = (performance.now() - epochStart) / 1000;
     record["time/images_per_second"] = (batches * batchSize) / Math.max(record["time/epoch_seconds"], 1e-9);
     history.push(record);
-    if (codeCount > 1 && record["codes/relvar_max"] < COLLAPSE_THRESHOLD) {
+    if (codeCount > 1 && isCollapsed(rel)) {
       if (!collapse) {
         emit(
           "onWarning",
@@ -297,8 +297,18 @@ export async function train(setup: TrainSetup): Promise<TrainResult> {
   return { trainable: t, history, collapse, seconds };
 }
 
+/** Each code dimension's variance (from running sums over an epoch) relative to the prior's. */
+export function relativeVariances(sum: Float64Array, sumSq: Float64Array, count: number, priorVar: Float64Array): number[] {
+  return Array.from(sum, (s, k) => Math.max(sumSq[k] / count - (s / count) ** 2, 0) / priorVar[k]);
+}
+
+/** Collapse: every dimension's variance is below COLLAPSE_THRESHOLD of the prior's (one constant code). */
+export function isCollapsed(relative: number[]): boolean {
+  return relative.length > 0 && relative.every((v) => v < COLLAPSE_THRESHOLD);
+}
+
 /** Per-dimension variance of the prior, estimated from 4096 seeded draws (floor 1e-12). */
-function priorVariances(prior: Prior): Float64Array {
+export function priorVariances(prior: Prior): Float64Array {
   const s = prior.sample(4096, new Rng(12345));
   const v = new Float64Array(prior.dim);
   for (let k = 0; k < prior.dim; k++) {
