@@ -2,7 +2,9 @@
  * LPS speed and agreement. Speed: LPS-gbdt on 10,000 codes × 64 dims (the CIFAR-10 setting) on
  * worker threads, against scikit-learn's HistGradientBoostingRegressor (early_stopping=False, the
  * LightGBM default) on the same file and split, when `/usr/bin/python3 -c "import sklearn"` works;
- * the target is a wall-clock ratio ≤ 1. Agreement: LPS-gbdt and LPS-mlp on every LPS fixture
+ * the target is a wall-clock ratio ≤ 1. Beside it, both run single-threaded on 8 of the regressions
+ * (scikit-learn with OMP_NUM_THREADS=1), a CPU-time comparison that other load on the machine
+ * hardly skews (OpenMP's spinning threads suffer badly from it). Agreement: LPS-gbdt and LPS-mlp on every LPS fixture
  * against the scikit-learn values stored beside it (the unit tests check only the quick ones).
  */
 import { execFileSync, spawnSync } from "node:child_process";
@@ -10,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { lps } from "../src/core/metrics/lps.js";
+import { lps, lpsDim, planLps } from "../src/core/metrics/lps.js";
 import { Rng } from "../src/core/random.js";
 import { lpsParallel } from "../src/node/metrics/lps-parallel.js";
 import { readMatrix, writeMatrix } from "../src/node/npy-file.js";
@@ -62,6 +64,23 @@ async function speed() {
     });
     const ref = JSON.parse(out.trim().split("\n").pop()!) as { lps: number; perDim: number[]; seconds: number; cpuSeconds: number };
     const maxDimDiff = Math.max(...ours.perDim.map((v, j) => Math.abs(v - ref.perDim[j])));
+    // single-threaded, 8 regressions each
+    const k = 8;
+    const plan = planLps(readMatrix(file), { regressor: "gbdt", split: "ordered" });
+    const c1 = process.cpuUsage();
+    for (let i = 0; i < k; i++) lpsDim(plan, i);
+    const c1d = process.cpuUsage(c1);
+    const oneOut = execFileSync(PYTHON, [join(HERE, "lps-sklearn.py"), file, String(ours.trainRows), String(k)], {
+      encoding: "utf8",
+      env: { ...process.env, OMP_NUM_THREADS: "1" },
+    });
+    const one = JSON.parse(oneOut.trim().split("\n").pop()!) as { cpuSeconds: number };
+    const singleThread = {
+      regressions: k,
+      sculptCpuSecondsPerRegression: (c1d.user + c1d.system) / 1e6 / k,
+      sklearnCpuSecondsPerRegression: one.cpuSeconds / k,
+      ratio: (c1d.user + c1d.system) / 1e6 / one.cpuSeconds,
+    };
     return {
       rows: n,
       dims: d,
@@ -76,6 +95,7 @@ async function speed() {
       ratio: seconds / ref.seconds,
       cpuRatio: sculpt.cpuSeconds / ref.cpuSeconds,
       maxPerDimDifference: maxDimDiff,
+      singleThread,
       target: "ratio ≤ 1 (sculpt no slower than scikit-learn)",
       // other processes on the machine skew wall-clock ratios; the CPU-time ratio is steadier
       loadAverage: load,
