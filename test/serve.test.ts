@@ -5,7 +5,7 @@
  * absolute-form targets, symlinks out of the root or the run folder), each refused.
  */
 import Database from "better-sqlite3";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { spawn } from "node:child_process";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
@@ -367,5 +367,27 @@ describe("sculpt serve", () => {
     expect(errors[0]).toContain("--port must be a whole number from 0 to 65535");
     expect(errors[1]).toContain("root folder not found");
     expect(errors.every((e) => e.includes("fix:"))).toBe(true);
+  });
+});
+
+describe("the app's sources", () => {
+  it("import only the browser-safe core, each other and browser packages", () => {
+    const dir = join(ROOT, "src", "web");
+    const files = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"));
+    expect(files).toContain("main.ts");
+    const allowed = /^(vega|vega-lite|@tensorflow\/tfjs-backend-cpu)$/;
+    /^(\.{1,2}\/)+(core\/|[\w-]+\.js$|views\/|[\w-]+\/)|^(vega|vega-lite|@tensorflow\/tfjs-backend-cpu|@tensorflow\/tfjs-core)$/;
+    const bad: string[] = [];
+    for (const f of files) {
+      const text = readFileSync(join(dir, f), "utf8");
+      for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)[^"';]*?from\s+"([^"]+)"|(?:^|\n)\s*import\s+"([^"]+)"/g)) {
+        const spec = m[1] ?? m[2];
+        const resolved = join(dir, f, "..", spec);
+        const insideWebOrCore =
+          spec.startsWith(".") && (resolved.startsWith(join(ROOT, "src", "web")) || resolved.startsWith(join(ROOT, "src", "core")));
+        if (!(spec.startsWith(".") ? insideWebOrCore : allowed.test(spec))) bad.push(`${f}: ${spec}`);
+      }
+    }
+    expect(bad).toEqual([]);
   });
 });
