@@ -13,6 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/cli/main.js";
 import { SculptError } from "../src/core/registry.js";
 import { writeReport } from "../src/node/index.js";
+import { listRunFolders } from "../src/node/report/sweep-report.js";
+import { Ledger, LEDGER_FILE } from "../src/node/sweep/ledger.js";
 import { trainRun } from "../src/node/train.js";
 import { ROOT } from "./helpers.js";
 import { blobDecode, FAKE_SIZE, writeFakeRun } from "./report-fixture.js";
@@ -189,6 +191,37 @@ describe("sweep report", () => {
     const html = readFileSync(written.out, "utf8");
     expect(html).toContain("ae-mmd · gaussian");
     expect(html).toContain("ae-mmd · uniform");
+  });
+});
+
+describe("sweep report from a sweep folder", () => {
+  it("reads finished runs from the ledger, with its model labels, and says how many are left out", async () => {
+    const sweep = join(tmp, "ledger-sweep");
+    const runs = ["r1", "r2", "r3"].map((id, i) => ({
+      id,
+      coords: { experiment: "t", dataset: "xy", model: i < 2 ? "beta-vae(beta=4)" : "ae", latentDim: 2, seed: i },
+      config: {},
+      deps: [],
+    }));
+    const ledger = Ledger.open(sweep);
+    try {
+      ledger.sync({ name: "t", budget: "smoke" }, runs);
+      for (const r of runs.slice(0, 2)) {
+        writeFakeRun(join(sweep, "runs", r.id), { dim: 2, prior: "gaussian", n: 50, seed: r.coords.seed, model: "beta-vae" });
+        ledger.complete({ id: r.id, dir: join(sweep, "runs", r.id), metrics: {}, trainSeconds: 1, evalSeconds: 1, worker: "test" });
+      }
+    } finally {
+      ledger.close();
+    }
+    const written = await writeReport({ sweep });
+    const html = readFileSync(written.out, "utf8");
+    expect(html).toContain("<h3>beta-vae(beta=4)</h3>");
+    expect(html).not.toContain("<h3>ae</h3>");
+    expect(html).toContain("1 of the 3 runs in the ledger have not finished");
+    // Without a ledger, run folders nested under runs/ are found all the same.
+    expect(listRunFolders(join(tmp, "ledger-sweep", "runs")).length).toBe(2);
+    rmSync(join(sweep, LEDGER_FILE));
+    expect((await writeReport({ sweep, out: join(tmp, "nested.html") })).sections).toContain("tables");
   });
 });
 

@@ -6,12 +6,12 @@ import { join, resolve } from "node:path";
 import { SculptError } from "../../core/registry.js";
 import { writeFileAtomic } from "../atomic.js";
 import { runReportHtml, type RunReportOptions } from "./run-report.js";
-import { listRunFolders, sweepRecordsFromRuns, sweepReportHtml } from "./sweep-report.js";
+import { readSweep, sweepRecordsFromRuns, sweepReportHtml } from "./sweep-report.js";
 
 export interface WriteReportOptions extends RunReportOptions {
   /** A run folder. */
   run?: string;
-  /** A folder of run folders, or the run folders themselves. */
+  /** A sweep folder (with its ledger), a folder of run folders, or the run folders themselves. */
   sweep?: string | readonly string[];
   /** Output file (default: report.html inside the run or sweep folder). */
   out?: string;
@@ -39,8 +39,8 @@ export async function writeReport(options: WriteReportOptions): Promise<WrittenR
     out = options.out ?? join(options.run, "report.html");
   } else {
     const sweep = options.sweep!;
-    const dirs = typeof sweep === "string" ? listRunFolders(sweep) : [...sweep];
-    built = await sweepReportHtml(sweepRecordsFromRuns(dirs), { title: options.title, onWarning: options.onWarning });
+    const input = typeof sweep === "string" ? readSweep(sweep) : { records: sweepRecordsFromRuns(sweep), notes: [] };
+    built = await sweepReportHtml(input.records, { title: options.title, notes: input.notes, onWarning: options.onWarning });
     out = options.out ?? join(typeof sweep === "string" ? sweep : ".", "report.html");
   }
   writeFileAtomic(out, built.html);
@@ -48,5 +48,5 @@ export async function writeReport(options: WriteReportOptions): Promise<WrittenR
 }
 
 export { runReportHtml, type RunDecoder, type RunReportOptions } from "./run-report.js";
-export { sweepReportHtml, sweepRecordsFromRuns, listRunFolders, SWEEP_METRICS } from "./sweep-report.js";
+export { sweepReportHtml, sweepRecordsFromRuns, listRunFolders, readSweep, SWEEP_METRICS, type SweepInput } from "./sweep-report.js";
 export { renderSvg, encodePng, pngDataUri } from "./render.js";

@@ -11,16 +11,23 @@ import { RUN_FILES } from "../run-format.js";
 import { escapeHtml, figure, meanStdText, note, page, table, type Section } from "./html.js";
 import { renderSvg } from "./render.js";
 import { sweepRecord } from "./run-folder.js";
+import { Ledger, LEDGER_FILE } from "../sweep/ledger.js";
 
-/** The run folders directly inside `dir` (those holding a config.json), sorted by name. */
+/** Run folders (those holding a config.json) inside `dir`, however deeply nested, sorted by path. */
 export function listRunFolders(dir: string): string[] {
   const abs = resolve(dir);
   if (!existsSync(abs) || !statSync(abs).isDirectory())
     throw new SculptError(`sweep folder not found: ${dir}`, "pass a folder of run folders");
-  const runs = readdirSync(abs)
-    .sort()
-    .map((name) => join(abs, name))
-    .filter((p) => statSync(p).isDirectory() && existsSync(join(p, RUN_FILES.config)));
+  const runs: string[] = [];
+  const walk = (d: string, depth: number) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (!statSync(p).isDirectory()) continue;
+      if (existsSync(join(p, RUN_FILES.config))) runs.push(p);
+      else if (depth < 3) walk(p, depth + 1); // e.g. SWEEP/runs/<id>/
+    }
+  };
+  walk(abs, 1);
   if (runs.length === 0)
     throw new SculptError(
       `${dir} holds no run folders (sub-folders with ${RUN_FILES.config})`,
@@ -29,14 +36,56 @@ export function listRunFolders(dir: string): string[] {
   return runs;
 }
 
-/** Sweep records for run folders; a model kind trained under several priors is labelled "kind · prior". */
-export function sweepRecordsFromRuns(runDirs: readonly string[]): SweepRecord[] {
-  const runs = runDirs.map((d) => sweepRecord(d));
+/** Where a model kind ran under several priors, label it "model · prior" so the lines stay apart. */
+function labelByPrior(items: { record: SweepRecord; prior: string }[]): SweepRecord[] {
   const priors = new Map<string, Set<string>>();
-  for (const { record, prior } of runs) priors.set(record.model, (priors.get(record.model) ?? new Set()).add(prior));
-  return runs.map(({ record, prior }) =>
-    priors.get(record.model)!.size > 1 ? { ...record, model: `${record.model} · ${prior}` } : record,
+  for (const { record, prior } of items) priors.set(record.model, (priors.get(record.model) ?? new Set()).add(prior));
+  // Long file paths (empirical priors) shortened to their last two parts.
+  const short = (p: string) => p.replace(/[^\s(),|]*\/([^/\s(),|]+\/[^/\s(),|]+)/g, "…/$1");
+  return items.map(({ record, prior }) =>
+    priors.get(record.model)!.size > 1 ? { ...record, model: `${record.model} · ${short(prior)}` } : record,
   );
+}
+
+/** Sweep records for run folders (model kind, data set, latent size and seed from each config.json). */
+export function sweepRecordsFromRuns(runDirs: readonly string[]): SweepRecord[] {
+  return labelByPrior(runDirs.map((d) => sweepRecord(d)));
+}
+
+export interface SweepInput {
+  records: SweepRecord[];
+  /** What the reader should know about runs left out. */
+  notes: string[];
+}
+
+/**
+ * The finished runs of a sweep: from its ledger when the folder has one (the ledger's model labels
+ * and coordinates, the run folder's metrics.json, else the ledger's), else every run folder inside.
+ */
+export function readSweep(dir: string): SweepInput {
+  if (!existsSync(join(dir, LEDGER_FILE))) return { records: sweepRecordsFromRuns(listRunFolders(dir)), notes: [] };
+  const ledger = Ledger.openExisting(dir);
+  try {
+    const all = ledger.list();
+    const done = all.filter((r) => r.state === "done" && r.dir);
+    const items = done.map((r) => {
+      const fromFolder = r.dir && existsSync(join(r.dir, RUN_FILES.config)) ? sweepRecord(r.dir).record : undefined;
+      const metrics = fromFolder && Object.keys(fromFolder.metrics).length > 0 ? fromFolder.metrics : (r.metrics ?? {});
+      const latentDim = fromFolder?.latentDim ?? r.coords.latentDim;
+      if (latentDim === undefined)
+        throw new SculptError(`sweep run ${r.id} has no latent size in the ledger and no run folder`, "re-run the sweep");
+      const record = { model: r.coords.model, dataset: r.coords.dataset, latentDim, seed: r.coords.seed, metrics };
+      return { record, prior: r.coords.prior ?? "" };
+    });
+    const notes =
+      all.length > done.length
+        ? [`${all.length - done.length} of the ${all.length} runs in the ledger have not finished and are left out.`]
+        : [];
+    if (items.length === 0) throw new SculptError(`no run of the sweep in ${dir} has finished yet`, "wait for the sweep, or resume it");
+    return { records: labelByPrior(items), notes };
+  } finally {
+    ledger.close();
+  }
 }
 
 /** Which metric keys stand for the paper's LPS, NMSE and DCI (first match wins). */
@@ -48,6 +97,8 @@ export const SWEEP_METRICS = {
 
 export interface SweepReportOptions {
   title?: string;
+  /** Shown under the figures (e.g. runs left out). */
+  notes?: readonly string[];
   onWarning?: (message: string) => void;
 }
 
@@ -95,7 +146,7 @@ export async function sweepReportHtml(
     records.map((r) => [r.model, r.dataset, r.latentDim, r.seed, Object.keys(r.metrics).length]),
   );
   const sections: Section[] = [
-    { id: "figures", title: "Figures", body: figureBody },
+    { id: "figures", title: "Figures", body: figureBody + (options.notes ?? []).map((n) => note(n)).join("") },
     { id: "tables", title: "Metrics per model (mean ± std over seeds)", body: tables.join("\n") },
     { id: "runs", title: "Runs", body: runs },
   ];
