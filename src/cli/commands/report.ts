@@ -6,9 +6,9 @@ import { printJson } from "../output.js";
 export function reportCommand(program: Command): void {
   program
     .command("report")
-    .description("write a self-contained HTML report of a run folder or of a sweep (a folder of run folders)")
+    .description("write a self-contained HTML report of a run folder or of a sweep")
     .option("--run <dir>", "a run folder written by `sculpt train`")
-    .option("--sweep <dir>", "a folder of run folders")
+    .option("--sweep <dir>", "a sweep folder (its ledger lists the finished runs) or any folder of run folders")
     .option("--out <file>", "output HTML file (default: report.html in the run or sweep folder)")
     .option("--title <title>", "page title")
     .option("--json", "print a JSON summary")
