@@ -82,6 +82,10 @@ describe("run report", () => {
     const dir = join(tmp, "run-b");
     writeFakeRun(dir, { withMetrics: false, dataset: "no-such-set" });
     rmSync(join(dir, "latents.npy"));
+    writeFileSync(
+      join(dir, "status.json"),
+      JSON.stringify({ state: "running", epoch: 3, step: 30, collapse: { epoch: 2, minVariance: 1e-5 } }),
+    );
     writeFileSync(join(dir, "history.jsonl"), readFileSync(join(dir, "history.jsonl"), "utf8") + '{"epoch": 7, "loss/to');
     const written = await writeReport({ run: dir });
     expect(written.out).toBe(join(dir, "report.html"));
@@ -89,6 +93,8 @@ describe("run report", () => {
     const html = readFileSync(written.out, "utf8");
     expect(html).toContain("No metrics.json");
     expect(html).toContain("No latents.npy yet");
+    expect(html).toContain("<b>running</b> at epoch 3");
+    expect(html).toContain('<p class="warn">The codes collapsed at epoch 2');
     expect(html).toContain("1 unreadable line(s)");
     expect(html).toContain("The data set could not be opened: unknown dataset &#39;no-such-set&#39;");
   });
