@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { basename, isAbsolute, join, relative, sep } from "node:path";
 import { SculptError } from "../../core/registry.js";
-import { flattenMetrics } from "../report/run-folder.js";
+import { parseMetricsFile } from "../report/run-folder.js";
 import { RUN_FILES } from "../run-format.js";
 import type { Catalog, RunSummary, SweepSummary } from "../../web/api-types.js";
 
@@ -170,25 +170,12 @@ export class RunCatalog {
       const status = readObject(join(dir, RUN_FILES.status));
       if (typeof status?.state === "string") out.state = status.state;
       const metrics = readObject(join(dir, RUN_FILES.metrics));
-      if (metrics) for (const [k, v] of Object.entries(metricsFile(metrics).values)) if (typeof v === "number") out.metrics[k] = v;
+      if (metrics) for (const [k, v] of Object.entries(parseMetricsFile(metrics).values)) if (typeof v === "number") out.metrics[k] = v;
     } catch (err) {
       out.problem = (err as Error).message;
     }
     return out;
   }
-}
-
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
-
-/**
- * metrics.json as `sculpt eval` writes it ({values, skipped, seconds}) or as a bare, possibly
- * nested, object of values: the values flattened to dotted keys, and why metrics were skipped.
- */
-export function metricsFile(raw: Record<string, unknown>): { values: Record<string, number | string>; skipped: Record<string, string> } {
-  const layered = isObject(raw.values);
-  const skipped: Record<string, string> = {};
-  if (layered && isObject(raw.skipped)) for (const [k, v] of Object.entries(raw.skipped)) if (typeof v === "string") skipped[k] = v;
-  return { values: flattenMetrics(layered ? (raw.values as Record<string, unknown>) : raw), skipped };
 }
 
 /** A path segment that names something inside its parent. */

@@ -12,7 +12,8 @@ import { dirname, extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SculptError } from "../../core/registry.js";
 import { RUN_FILES } from "../run-format.js";
-import { LEDGER_FILE, metricsFile, readObject, RunCatalog, safeSegment } from "./catalog.js";
+import { parseMetricsFile } from "../report/run-folder.js";
+import { LEDGER_FILE, readObject, RunCatalog, safeSegment } from "./catalog.js";
 import { readLedger } from "./ledger.js";
 
 export interface ServeOptions {
@@ -154,7 +155,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       }
     };
     const metrics = read(RUN_FILES.metrics);
-    const parsed = metrics && !("error" in metrics) ? metricsFile(metrics) : undefined;
+    const parsed = metrics && !("error" in metrics) ? parseMetricsFile(metrics) : undefined;
     return {
       summary: catalog.summary(id, dir),
       config: read(RUN_FILES.config),
