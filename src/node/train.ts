@@ -36,6 +36,8 @@ export interface UserTrainConfig {
   lambda?: number;
   latentDim?: number;
   convLayers?: number;
+  /** Conv channels (encoder order); defaults to the data set's preset. */
+  channels?: number[];
   epochs?: number;
   budget?: BudgetName;
   batchSize?: number;
@@ -74,7 +76,7 @@ export function resolveTrainConfig(user: UserTrainConfig, shape: readonly [numbe
     prior: entry.usesPrior ? (user.prior ?? "gaussian") : "gaussian",
     latentDim: user.latentDim ?? preset.latentDim,
     convLayers: user.convLayers ?? preset.convLayers,
-    channels: user.convLayers === undefined ? preset.channels : undefined,
+    channels: user.channels ?? (user.convLayers === undefined ? preset.channels : undefined),
     reconstruction: user.reconstruction,
     epochs: user.epochs ?? budget(preset),
     batchSize: user.batchSize,
