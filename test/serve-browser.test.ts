@@ -112,7 +112,8 @@ describe.skipIf(!HAVE_CHROMIUM)("dashboard in headless Chromium", () => {
     const row = (key: string) => page.locator(`.compare-table tr[data-key="${key}"] td`).allTextContents();
     expect(await row("seed")).toEqual(["seed", "0", "1", "+1"]);
     expect((await row("prior"))[1]).toBe(PRIOR_A);
-    const read = (run: string) => JSON.parse(readFileSync(join(root, "sweep", run, "metrics.json"), "utf8")).values as Record<string, number>;
+    const read = (run: string) =>
+      JSON.parse(readFileSync(join(root, "sweep", run, "metrics.json"), "utf8")).values as Record<string, number>;
     const [a, b] = [read("run-a"), read("run-b")];
     const cells = await row("dci.disentanglement");
     expect(Number(cells[1])).toBeCloseTo(a["dci.disentanglement"], 3);
