@@ -8,7 +8,7 @@ export function demoCommand(program: Command): void {
     .command("demo")
     .description("train AE and AE-MMD (Gaussian and Uniform priors) on XY, evaluate, write an HTML report")
     .option("--out <dir>", "folder for the runs and the report", "sculpt-demo")
-    .option("--epochs <e>", "epochs per run", "12")
+    .option("--epochs <e>", "epochs per run", "10")
     .option("--parallel <n>", "runs trained at once", "2")
     .option("--json", "print JSON")
     .action(async (o: { out: string; epochs: string; parallel: string; json?: boolean }) => {

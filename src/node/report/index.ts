@@ -47,6 +47,7 @@ export async function writeReport(options: WriteReportOptions): Promise<WrittenR
   return { out: resolve(out), bytes: Buffer.byteLength(built.html), sections: built.sections };
 }
 
-export { runReportHtml, type RunDecoder, type RunReportOptions } from "./run-report.js";
+export { runReportHtml, runReportSections, type RunDecoder, type RunReportOptions } from "./run-report.js";
+export { page, table, note, type Section } from "./html.js";
 export { sweepReportHtml, sweepRecordsFromRuns, listRunFolders, readSweep, SWEEP_METRICS, type SweepInput } from "./sweep-report.js";
 export { renderSvg, encodePng, pngDataUri } from "./render.js";

@@ -61,8 +61,21 @@ export interface BuiltReport {
 }
 
 export async function runReportHtml(dir: string, options: RunReportOptions = {}): Promise<BuiltReport> {
+  const { title, subtitle, sections } = await runReportSections(dir, options);
+  return { html: page(title, subtitle, sections), sections: sections.map((s) => s.id) };
+}
+
+/**
+ * The run report's sections, for pages that combine several runs (`sculpt demo`): pass a distinct
+ * `idPrefix` per run so SVG element ids stay unique on the page.
+ */
+export async function runReportSections(
+  dir: string,
+  options: RunReportOptions & { idPrefix?: string } = {},
+): Promise<{ title: string; subtitle: string; sections: Section[] }> {
   const run = readRunFiles(dir);
-  const svg = (spec: Parameters<typeof renderSvg>[0], id: string) => renderSvg(spec, { idPrefix: id, onWarning: options.onWarning });
+  const svg = (spec: Parameters<typeof renderSvg>[0], id: string) =>
+    renderSvg(spec, { idPrefix: (options.idPrefix ?? "") + id, onWarning: options.onWarning });
   const sections: Section[] = [overview(run)];
   if (options.dataPreview ?? true) sections.push(await dataSection(run));
 
@@ -116,7 +129,7 @@ export async function runReportHtml(dir: string, options: RunReportOptions = {})
   const subtitle = [run.config.model && modelName(run.config.model), run.config.dataset, run.latents && `d = ${run.latents.cols}`, run.dir]
     .filter(Boolean)
     .join(" · ");
-  return { html: page(options.title ?? `sculpt run: ${run.name}`, subtitle, sections), sections: sections.map((s) => s.id) };
+  return { title: options.title ?? `sculpt run: ${run.name}`, subtitle, sections };
 }
 
 /** An 8×8 grid of training images drawn by a seeded choice (as `sculpt data preview` does). */
