@@ -224,8 +224,10 @@ function bestSplit(
     // empty bins repeat the previous candidate, which never wins a strict comparison: no branch needed
     for (; q < end; q += 2) {
       if (sub >= 0) {
-        hist[q] -= hist[q + off];
-        hist[q + 1] -= hist[q + 1 + off];
+        // an emptied bin gets an exact 0 gradient, not a rounding residue that could win a tie
+        const c = hist[q + 1] - hist[q + 1 + off];
+        hist[q + 1] = c;
+        hist[q] = c === 0 ? 0 : hist[q] - hist[q + off];
       }
       gl += hist[q];
       nl += hist[q + 1];
@@ -243,7 +245,13 @@ function bestSplit(
         bestBin = (q - h) >> 1;
       }
     }
-    if (sub >= 0) for (; q < end; q++) hist[q] -= hist[q + off];
+    if (sub >= 0) {
+      for (; q < end; q += 2) {
+        const c = hist[q + 1] - hist[q + 1 + off];
+        hist[q + 1] = c;
+        hist[q] = c === 0 ? 0 : hist[q] - hist[q + off];
+      }
+    }
   }
   const gain = bestGain - parent;
   // LightGBM splits only on a strictly positive gain (min_gain_to_split = 0); tinier gains are rounding.
