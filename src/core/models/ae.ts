@@ -1,6 +1,6 @@
 /** Plain autoencoder: reconstruction only (the paper's unregularised baseline). */
 import { z } from "zod";
-import { decode, encode, plain, reconstructionLoss } from "./losses.js";
+import { decode, deterministicHead, encode, reconstructionLoss } from "./losses.js";
 import type { ModelEntry } from "./types.js";
 
 const schema = z.object({ kind: z.literal("ae") });
@@ -10,10 +10,7 @@ export const ae: ModelEntry<z.infer<typeof schema>> = {
   schema,
   usesPrior: false,
   create: (_c, ctx) => ({
-    ...plain,
-    encoderOutputs: ctx.latentDim,
-    decoderInputs: ctx.latentDim,
-    represent: (e) => e,
+    ...deterministicHead(ctx.latentDim),
     loss({ x, nets }) {
       const codes = encode(nets, x);
       const recon = reconstructionLoss(x, decode(nets, codes), ctx.reconstruction);

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import * as tf from "../tf.js";
 import { batchMomentKl } from "../divergences/kl.js";
-import { decode, encode, plain, reconstructionLoss } from "./losses.js";
+import { decode, deterministicHead, encode, reconstructionLoss } from "./losses.js";
 import type { ModelEntry } from "./types.js";
 
 const schema = z.object({ kind: z.literal("batch-kl"), lambda: z.number().nonnegative().default(0.3) });
@@ -15,10 +15,7 @@ export const batchKl: ModelEntry<z.infer<typeof schema>> = {
   schema,
   usesPrior: false,
   create: (c, ctx) => ({
-    ...plain,
-    encoderOutputs: ctx.latentDim,
-    decoderInputs: ctx.latentDim,
-    represent: (e) => e,
+    ...deterministicHead(ctx.latentDim),
     loss({ x, nets }) {
       const codes = encode(nets, x);
       const recon = reconstructionLoss(x, decode(nets, codes), ctx.reconstruction);

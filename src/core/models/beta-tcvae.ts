@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import * as tf from "../tf.js";
-import { decode, encode, plain, reconstructionLoss, reparameterize, splitGaussian } from "./losses.js";
+import { decode, encode, gaussianHead, reconstructionLoss, reparameterize, splitGaussian } from "./losses.js";
 import type { ModelEntry } from "./types.js";
 
 const schema = z.object({ kind: z.literal("beta-tcvae"), beta: z.number().positive().default(4) });
@@ -24,10 +24,7 @@ export const betaTcvae: ModelEntry<z.infer<typeof schema>> = {
   create: (c, ctx) => {
     const d = ctx.latentDim;
     return {
-      ...plain,
-      encoderOutputs: 2 * d,
-      decoderInputs: d,
-      represent: (e) => splitGaussian(e, d).mu,
+      ...gaussianHead(d),
       loss({ x, nets, rng }) {
         const { mu, logVar } = splitGaussian(encode(nets, x), d);
         const zs = reparameterize(mu, logVar, rng); // [B, d]

@@ -10,7 +10,7 @@ import * as tfl from "@tensorflow/tfjs-layers";
 import { z } from "zod";
 import * as tf from "../tf.js";
 import { gaussianKl } from "../divergences/kl.js";
-import { decode, encode, plain, reconstructionLoss, reparameterize, splitGaussian } from "./losses.js";
+import { decode, encode, gaussianHead, reconstructionLoss, reparameterize, splitGaussian } from "./losses.js";
 import type { ModelEntry } from "./types.js";
 
 const schema = z.object({
@@ -38,10 +38,7 @@ export const factorVae: ModelEntry<z.infer<typeof schema>> = {
     const optimizer = tf.train.adam(c.discriminatorLr, 0.5, 0.9);
     const discVars = () => disc.trainableWeights.map((w) => w.read() as tf.Variable);
     return {
-      ...plain,
-      encoderOutputs: 2 * d,
-      decoderInputs: d,
-      represent: (e) => splitGaussian(e, d).mu,
+      ...gaussianHead(d),
       loss({ x, nets, rng }) {
         const { mu, logVar } = splitGaussian(encode(nets, x), d);
         const zs = reparameterize(mu, logVar, rng);

@@ -51,3 +51,13 @@ export const plain = {
   decoderInput: (z: tf.Tensor2D) => z,
   dispose() {},
 };
+
+/** Hooks shared by models whose encoder outputs the code itself (d units). */
+export function deterministicHead(d: number) {
+  return { ...plain, encoderOutputs: d, decoderInputs: d, represent: (e: tf.Tensor2D) => e };
+}
+
+/** Hooks shared by Gaussian-encoder models: the encoder outputs (μ, log σ²), 2d units; the representation is μ. */
+export function gaussianHead(d: number) {
+  return { ...plain, encoderOutputs: 2 * d, decoderInputs: d, represent: (e: tf.Tensor2D) => splitGaussian(e, d).mu };
+}

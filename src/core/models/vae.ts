@@ -6,16 +6,13 @@
 import { z } from "zod";
 import * as tf from "../tf.js";
 import { gaussianKl } from "../divergences/kl.js";
-import { decode, encode, plain, reconstructionLoss, reparameterize, splitGaussian } from "./losses.js";
+import { decode, encode, gaussianHead, reconstructionLoss, reparameterize, splitGaussian } from "./losses.js";
 import type { ModelContext, ModelEntry, ModelInstance } from "./types.js";
 
 function gaussianVae(beta: number, ctx: ModelContext): ModelInstance {
   const d = ctx.latentDim;
   return {
-    ...plain,
-    encoderOutputs: 2 * d,
-    decoderInputs: d,
-    represent: (e) => splitGaussian(e, d).mu,
+    ...gaussianHead(d),
     loss({ x, nets, rng }) {
       const { mu, logVar } = splitGaussian(encode(nets, x), d);
       const recon = reconstructionLoss(x, decode(nets, reparameterize(mu, logVar, rng)), ctx.reconstruction);
