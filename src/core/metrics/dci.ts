@@ -14,10 +14,9 @@
 import type { Matrix } from "../matrix.js";
 import { SculptError } from "../registry.js";
 import { fitGbc, type GbcOptions } from "./gradient-boosting.js";
-import { checkVaryingFactors } from "./mig.js";
 import { fitForest, type ForestOptions } from "./random-forest.js";
-import { splitRows, type SplitKind } from "./split.js";
-import { checkFactors, checkLatents, factorColumn, trainCount, type Factors } from "./validate.js";
+import { supervisedSplit, type SplitKind } from "./split.js";
+import { checkFactors, checkLatents, trainCount, type Factors } from "./validate.js";
 import type { MetricEntry, MetricInputs } from "./types.js";
 
 export type DciModel = "gbc" | "forest";
@@ -54,18 +53,7 @@ export function dci(z: Matrix, factors: Factors, options: DciOptions = {}): DciR
   const nTrain = trainCount(z.rows, options.train, 2 / 3, "DCI");
   const d = z.cols;
   const k = factors.sizes.length;
-  // rows reordered so the training rows come first
-  const { train, test } = splitRows(z.rows, nTrain, options.split ?? "random", options.seed ?? 0);
-  const order = Int32Array.from([...train, ...test]);
-  const ys = Array.from({ length: k }, (_, j) => {
-    const col = factorColumn(factors, j);
-    return Int32Array.from(order, (r) => col[r]);
-  });
-  checkVaryingFactors(
-    factors,
-    ys.map((y) => y.subarray(0, nTrain)),
-    "DCI (training rows)",
-  );
+  const { order, ys } = supervisedSplit(factors, z.rows, nTrain, options.split ?? "random", options.seed ?? 0, "DCI");
   const x = new Float64Array(z.rows * d);
   order.forEach((r, i) => x.set(z.data.subarray(r * d, (r + 1) * d), i * d));
   const xTrain = x.subarray(0, nTrain * d);

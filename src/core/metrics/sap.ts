@@ -11,9 +11,9 @@
 import type { Matrix } from "../matrix.js";
 import { SculptError } from "../registry.js";
 import { fitLinearSvc } from "./linear-svc.js";
-import { splitRows, type SplitKind } from "./split.js";
-import { checkVaryingFactors, topTwoGaps } from "./mig.js";
-import { checkFactors, checkLatents, factorColumn, trainCount, type Factors } from "./validate.js";
+import { supervisedSplit, type SplitKind } from "./split.js";
+import { topTwoGaps } from "./mig.js";
+import { checkFactors, checkLatents, trainCount, type Factors } from "./validate.js";
 import type { MetricEntry } from "./types.js";
 
 export interface SapOptions {
@@ -40,19 +40,7 @@ export function sap(z: Matrix, factors: Factors, options: SapOptions = {}): SapR
   checkFactors(factors, z.rows, "SAP");
   const nTrain = trainCount(z.rows, options.train, 2 / 3, "SAP");
   const d = z.cols;
-  const k = factors.sizes.length;
-  // rows reordered so the training rows come first
-  const { train, test } = splitRows(z.rows, nTrain, options.split ?? "random", options.seed ?? 0);
-  const order = Int32Array.from([...train, ...test]);
-  const ys = Array.from({ length: k }, (_, j) => {
-    const col = factorColumn(factors, j);
-    return Int32Array.from(order, (r) => col[r]);
-  });
-  checkVaryingFactors(
-    factors,
-    ys.map((y) => y.subarray(0, nTrain)),
-    "SAP (training rows)",
-  );
+  const { order, ys } = supervisedSplit(factors, z.rows, nTrain, options.split ?? "random", options.seed ?? 0, "SAP");
   const latent = (i: number, from: number, to: number) => {
     const v = new Float64Array(to - from);
     for (let r = from; r < to; r++) v[r - from] = z.data[order[r] * d + i];

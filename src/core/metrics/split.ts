@@ -5,6 +5,8 @@
  */
 import { Rng } from "../random.js";
 import { SculptError } from "../registry.js";
+import { checkVaryingFactors } from "./mig.js";
+import { factorColumn, type Factors } from "./validate.js";
 
 export type SplitKind = "random" | "ordered";
 
@@ -24,4 +26,30 @@ export function splitRows(n: number, nTrain: number, kind: SplitKind, seed: numb
   }
   // sorted row order within each part keeps memory access sequential
   return { train: order.slice(0, nTrain).sort(), test: order.slice(nTrain).sort() };
+}
+
+/**
+ * The train/test split of the supervised metrics (SAP, DCI): row order with the training rows
+ * first, and each factor's classes in that order; refuses a factor constant on the training rows.
+ */
+export function supervisedSplit(
+  factors: Factors,
+  rows: number,
+  nTrain: number,
+  kind: SplitKind,
+  seed: number,
+  what: string,
+): { order: Int32Array; ys: Int32Array[] } {
+  const { train, test } = splitRows(rows, nTrain, kind, seed);
+  const order = Int32Array.from([...train, ...test]);
+  const ys = factors.sizes.map((_, j) => {
+    const col = factorColumn(factors, j);
+    return Int32Array.from(order, (r) => col[r]);
+  });
+  checkVaryingFactors(
+    factors,
+    ys.map((y) => y.subarray(0, nTrain)),
+    `${what} (training rows)`,
+  );
+  return { order, ys };
 }
