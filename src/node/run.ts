@@ -1,13 +1,12 @@
 /** Load a finished run folder back: config, prior, and encode/decode through the trained networks. */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import * as tf from "../core/tf.js";
 import type { Matrix } from "../core/matrix.js";
 import type { Prior } from "../core/priors/types.js";
 import { SculptError } from "../core/registry.js";
 import { decodeCheckpoint } from "../core/train/checkpoint.js";
 import { validateTrainConfig, type TrainConfig } from "../core/train/config.js";
-import { createTrainable, decodeCodes, restore, type Trainable } from "../core/train/train.js";
+import { createTrainable, decodeCodes, representImages, restore, type Trainable } from "../core/train/train.js";
 import { initBackend } from "./backend.js";
 import { loadPrior } from "./priors.js";
 import { RUN_FILES } from "./run-format.js";
@@ -51,14 +50,7 @@ export async function loadRun(dir: string, backend?: string): Promise<LoadedRun>
     prior,
     trainable,
     shape,
-    encode(images, n) {
-      const d = config.latentDim;
-      const codes = tf.tidy(() => {
-        const x = tf.tensor4d(images, [n, ...shape]);
-        return trainable.model.represent(trainable.nets.encoder.apply(x, { training: false }) as tf.Tensor2D).dataSync() as Float32Array;
-      });
-      return { rows: n, cols: d, data: codes };
-    },
+    encode: (images, n) => ({ rows: n, cols: config.latentDim, data: representImages(trainable, images, n, shape) }),
     decode: (z) => decodeCodes(trainable, z),
     dispose: () => trainable.dispose(),
   };

@@ -187,7 +187,7 @@ export async function trainRun(user: UserTrainConfig, opts: RunOptions): Promise
   try {
     await saveLayersModel(t.nets.encoder, join(dir, RUN_FILES.encoder));
     await saveLayersModel(t.nets.decoder, join(dir, RUN_FILES.decoder));
-    await writeEvaluation(dir, config, t, result);
+    await writeEvaluation(dir, config, t);
   } finally {
     t.dispose();
   }
@@ -205,7 +205,7 @@ function readLastHistory(path: string): Record<string, number> | undefined {
 }
 
 /** latents.npy (encoder means), factors.npy and recon.npy for the evaluation split. */
-async function writeEvaluation(dir: string, config: TrainConfig, t: TrainResult["trainable"], _result: TrainResult): Promise<void> {
+async function writeEvaluation(dir: string, config: TrainConfig, t: TrainResult["trainable"]): Promise<void> {
   const evalData = await loadDataset(config.dataset, { ...config.datasetOptions, split: "test" });
   const idx = evaluationSubset(evalData.size, config.evalLimit);
   writeMatrix(join(dir, RUN_FILES.latents), encodeImages(t, evalData, idx));

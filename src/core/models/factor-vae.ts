@@ -50,7 +50,7 @@ export const factorVae: ModelEntry<z.infer<typeof schema>> = {
         const total = tf.addN([recon, kl, tf.mul(c.gamma, tc)]) as tf.Scalar;
         return { total, terms: { "loss/recon": recon, "loss/kl": kl, "loss/tc": tc }, codes: mu };
       },
-      afterStep({ rng }, codes) {
+      afterStep(codes, rng) {
         // Permute each dimension independently across the batch (Kim & Mnih, Alg. 1).
         const [b] = codes.shape;
         const src = codes.dataSync();

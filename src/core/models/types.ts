@@ -48,7 +48,7 @@ export interface ModelInstance {
   /** Latent code → decoder input (identity except for embeddings such as DGAE's cos/sin). */
   decoderInput(z: tf.Tensor2D): tf.Tensor2D;
   /** Runs after each optimiser step, outside its gradient (e.g. FactorVAE's discriminator). */
-  afterStep?(input: StepInputs, codes: tf.Tensor2D): Record<string, number>;
+  afterStep?(codes: tf.Tensor2D, rng: Rng): Record<string, number>;
   /** Auxiliary trainable state to checkpoint (e.g. the discriminator and its optimiser). */
   auxiliaryWeights?(): tf.Variable[];
   dispose(): void;

@@ -249,7 +249,7 @@ export async function train(setup: TrainSetup): Promise<TrainResult> {
       const values = stepOut.terms.dataSync();
       const terms: Record<string, number> = {};
       stepOut.names.forEach((k, i) => (terms[k] = values[i]));
-      if (t.model.afterStep) Object.assign(terms, t.model.afterStep({ x: null as never, nets: t.nets, rng, prior }, stepOut.codes));
+      if (t.model.afterStep) Object.assign(terms, t.model.afterStep(stepOut.codes, rng));
       const cv = stepOut.codes.dataSync();
       for (let i = 0; i < cv.length; i++) {
         const k = i % config.latentDim;
@@ -332,13 +332,17 @@ export function encodeImages(t: Trainable, data: Dataset, indices: ArrayLike<num
   const out = new Float32Array(indices.length * d);
   for (let start = 0; start < indices.length; start += batchSize) {
     const idx = Array.from({ length: Math.min(batchSize, indices.length - start) }, (_, i) => indices[start + i]);
-    const codes = tf.tidy(() => {
-      const x = tf.tensor4d(data.images(idx), [idx.length, h, w, c]);
-      return t.model.represent(t.nets.encoder.apply(x, { training: false }) as tf.Tensor2D).dataSync() as Float32Array;
-    });
-    out.set(codes, start * d);
+    out.set(representImages(t, data.images(idx), idx.length, [h, w, c]), start * d);
   }
   return { rows: indices.length, cols: d, data: out };
+}
+
+/** Representation (encoder mean, inference mode) of n images [n, H, W, C] → [n·d]. */
+export function representImages(t: Trainable, images: Float32Array, n: number, shape: readonly [number, number, number]): Float32Array {
+  return tf.tidy(() => {
+    const x = tf.tensor4d(images, [n, ...shape]);
+    return t.model.represent(t.nets.encoder.apply(x, { training: false }) as tf.Tensor2D).dataSync() as Float32Array;
+  });
 }
 
 /** Decode latent codes to images in [0, 1], [n, H, W, C]. */
