@@ -68,7 +68,7 @@ export function resolveTrainConfig(user: UserTrainConfig, shape: readonly [numbe
     throw new SculptError(`model ${model.kind} does not use a programmable prior`, "use --model ae-mmd to push codes toward --prior");
   }
   if (user.epochs !== undefined && user.budget !== undefined) throw new SculptError("give --epochs or --budget, not both");
-  const budget = lookup(BUDGETS, user.budget ?? "quick", "budget");
+  const budget = lookup(BUDGETS, user.budget ?? "quick", "budget")(preset);
   return validateTrainConfig({
     dataset: user.dataset,
     datasetOptions: user.datasetOptions ?? {},
@@ -78,8 +78,8 @@ export function resolveTrainConfig(user: UserTrainConfig, shape: readonly [numbe
     convLayers: user.convLayers ?? preset.convLayers,
     channels: user.channels ?? (user.convLayers === undefined ? preset.channels : undefined),
     reconstruction: user.reconstruction,
-    epochs: user.epochs ?? budget(preset),
-    batchSize: user.batchSize,
+    epochs: user.epochs ?? budget.epochs,
+    batchSize: user.batchSize ?? (user.epochs === undefined ? budget.batchSize : undefined),
     lr: user.lr,
     seed: user.seed,
     checkpointEvery: user.checkpointEvery,

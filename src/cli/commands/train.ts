@@ -47,9 +47,9 @@ export function trainCommand(program: Command): void {
     .option("--lambda <l>", "regulariser weight (default 0.3)")
     .option("--latent <d>", "latent size (default: the data set's, paper Table 3)")
     .option("--depth <n>", "number of conv layers (default: the data set's)")
-    .option("--epochs <e>", "epochs")
+    .option("--epochs <e>", "epochs (a fraction trains part of the last epoch)")
     .option("--budget <name>", "paper | quick | smoke (default quick)")
-    .option("--batch <b>", "batch size (default 512)")
+    .option("--batch <b>", "batch size (default: 64 with the quick budget, else 512)")
     .option("--lr <lr>", "Adam learning rate (default 5e-4)")
     .option("--seed <s>", "random seed (default 0)")
     .option("--limit <n>", "use only the first n training images")
@@ -69,7 +69,7 @@ export function trainCommand(program: Command): void {
           lambda: num(f.lambda, "lambda"),
           latentDim: f.latent ? intOption(f.latent, "latent") : undefined,
           convLayers: f.depth ? intOption(f.depth, "depth") : undefined,
-          epochs: f.epochs ? intOption(f.epochs, "epochs") : undefined,
+          epochs: num(f.epochs, "epochs"),
           budget: f.budget as BudgetName | undefined,
           batchSize: f.batch ? intOption(f.batch, "batch") : undefined,
           lr: num(f.lr, "lr"),

@@ -71,6 +71,25 @@ describe("marginals", () => {
     expect(() => marginalsSpec(codes, createPrior("gaussian", { dim: 3 }))).toThrow(/3 dimensions/);
   });
 
+  it("draws a prior-less model's codes alone, labelled 'no prior', on their own range", () => {
+    // Codes of a plain AE can live far from N(0, 1): here z1 in [-40, 300].
+    const rng = new Rng(3);
+    const codes = matrix(
+      500,
+      2,
+      Float32Array.from({ length: 1000 }, (_, i) => (i % 2 === 0 ? -40 + 340 * rng.uniform() : rng.normal())),
+    );
+    const spec: any = marginalsSpec(codes, null);
+    expect(spec.title).toContain("no prior");
+    const first = spec.concat[0];
+    expect(layerData(first).every((r) => r.series === "codes")).toBe(true);
+    expect(first.layer[0].encoding.color.scale.domain).toEqual(["codes"]);
+    const [lo, hi] = first.layer[0].encoding.x.scale.domain;
+    expect(lo).toBeLessThan(-35);
+    expect(hi).toBeGreaterThan(295);
+    expect(hi).toBeLessThan(301);
+  });
+
   it("counts values outside the histogram range", () => {
     const h = histogram([0, 0.5, 1, 2, -1], 0, 1, 4);
     expect(h.outside).toBe(2);
@@ -174,6 +193,19 @@ describe("traversals", () => {
       customPrior(1, (r) => [r.normal()]),
     )[0];
     expect([lo, hi]).toEqual([2, 98]);
+  });
+
+  it("spans a prior-less model's codes, however far from N(0, 1) they lie", () => {
+    const codes = matrix(
+      101,
+      2,
+      Float32Array.from({ length: 202 }, (_, i) => (i % 2 === 0 ? -40 + 3.4 * (i / 2) : 0.01 * (i - 1))),
+    );
+    const ranges = traversalRanges(codes, null);
+    expect(ranges[0][0]).toBeCloseTo(-40 + 3.4 * 2, 4);
+    expect(ranges[0][1]).toBeCloseTo(-40 + 3.4 * 98, 4);
+    expect(ranges[1][0]).toBeCloseTo(0.04, 4);
+    expect(ranges[1][1]).toBeCloseTo(1.96, 4);
   });
 });
 

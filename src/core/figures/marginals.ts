@@ -2,7 +2,8 @@
  * Each latent dimension's histogram against the prior's marginal (paper Figure 1, bottom row, and
  * Figures 9–11): one small multiple per dimension. Where the prior has a marginal density it is
  * drawn as a curve; otherwise (e.g. custom or empirical priors) a histogram of prior samples on
- * the same bins stands in for it; with no prior at all, only the codes are drawn.
+ * the same bins stands in for it; with no prior (a model whose objective has none, such as a plain
+ * AE) only the codes are drawn, labelled "no prior" rather than set against an N(0, 1) it never had.
  */
 import type { TopLevelSpec } from "vega-lite";
 import { column, type Matrix } from "../matrix.js";
@@ -97,7 +98,7 @@ export function marginalsSpec(codes: Matrix, prior: Prior | null, options: Margi
   }
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: options.title ?? (prior ? `Marginals of the codes against the prior ${prior.description}` : "Marginals of the codes"),
+    title: options.title ?? (prior ? `Marginals of the codes against the prior ${prior.description}` : "Marginals of the codes (no prior)"),
     columns: options.columns ?? 5,
     concat: charts,
     resolve: { scale: { x: "independent", y: "independent" } },

@@ -12,7 +12,11 @@ import { quantileSorted } from "./stats.js";
 /** Decode codes [n, d] into images [n, H, W, C] with values in [0, 1]. */
 export type DecodeFn = (z: Matrix) => Float32Array | Promise<Float32Array>;
 
-/** Per-dimension traversal interval: the prior's marginal range, else the codes' 2nd–98th percentiles. */
+/**
+ * Per-dimension traversal interval: the prior's marginal range (paper Figure 6), else — no prior,
+ * or one without marginal ranges — the codes' own 2nd–98th percentiles, since a prior-less
+ * model's codes may live anywhere (an AE's in [-40, 300]).
+ */
 export function traversalRanges(codes: Matrix, prior?: Prior | null): [number, number][] {
   return Array.from({ length: codes.cols }, (_, j) => {
     const r = prior?.marginalRange?.(j);

@@ -14,6 +14,7 @@ export const batchKl: ModelEntry<z.infer<typeof schema>> = {
   description: "autoencoder + λ·KL of the batch's Gaussian moments to N(0, I) (paper Fig. 1d)",
   schema,
   usesPrior: false,
+  fixedPrior: "gaussian",
   create: (c, ctx) => ({
     ...deterministicHead(ctx.latentDim),
     loss({ x, nets }) {

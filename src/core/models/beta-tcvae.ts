@@ -21,6 +21,7 @@ export const betaTcvae: ModelEntry<z.infer<typeof schema>> = {
   description: "β-TCVAE (β = 4, minibatch weighted sampling)",
   schema,
   usesPrior: false,
+  fixedPrior: "gaussian",
   create: (c, ctx) => {
     const d = ctx.latentDim;
     return {

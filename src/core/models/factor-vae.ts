@@ -25,6 +25,7 @@ export const factorVae: ModelEntry<z.infer<typeof schema>> = {
   description: "FactorVAE (γ = 10, MLP discriminator on permuted codes)",
   schema,
   usesPrior: false,
+  fixedPrior: "gaussian",
   create: (c, ctx) => {
     const d = ctx.latentDim;
     let seed = ctx.seed * 1000 + 500;

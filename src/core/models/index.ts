@@ -29,6 +29,15 @@ export function modelEntry(kind: string): ModelEntry {
   return lookup(MODELS, kind, "model") as ModelEntry;
 }
 
+/**
+ * The prior a run's codes are pushed toward: the configured one (default "gaussian") for models
+ * that use the programmable prior, the model's fixed one otherwise, or null when it has none.
+ */
+export function modelPrior<P>(kind: string, configured: P | undefined): P | string | null {
+  const entry = modelEntry(kind);
+  return entry.usesPrior ? (configured ?? "gaussian") : (entry.fixedPrior ?? null);
+}
+
 /** Validate a model config and fill its defaults. */
 export function resolveModelConfig(config: ModelConfig | string): ModelConfig {
   const c = typeof config === "string" ? { kind: config } : config;

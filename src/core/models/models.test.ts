@@ -8,7 +8,7 @@ import { xy } from "../data/xy.js";
 import { createPrior } from "../priors/index.js";
 import { validateTrainConfig } from "../train/config.js";
 import { encodeImages, train } from "../train/train.js";
-import { MODELS, type ModelName } from "./index.js";
+import { MODELS, modelPrior, type ModelName } from "./index.js";
 import { useBackend } from "../../../test/helpers.js";
 
 // One row per model: a config override where the default would not show learning in 12 steps.
@@ -50,5 +50,13 @@ describe("models", () => {
     expect(Array.from(codes.data).every(Number.isFinite)).toBe(true);
     result.trainable.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("says which prior each model's codes are pushed toward: the configured one, N(0, I), or none", () => {
+    expect(modelPrior("ae-mmd", "uniform(-1,1)")).toBe("uniform(-1,1)");
+    expect(modelPrior("ae-mmd", undefined)).toBe("gaussian");
+    for (const kind of ["vae", "beta-vae", "beta-tcvae", "factor-vae", "batch-kl"]) expect(modelPrior(kind, "uniform")).toBe("gaussian");
+    for (const kind of ["ae", "dgae"]) expect(modelPrior(kind, "gaussian")).toBeNull();
+    expect(() => modelPrior("no-such-model", undefined)).toThrow(/no-such-model/);
   });
 });

@@ -62,7 +62,13 @@ export interface ModelConfig {
 export interface ModelEntry<C extends ModelConfig = ModelConfig> {
   description: string;
   schema: z.ZodType<C>;
-  /** True when the model is pushed toward the user's programmable prior (else N(0, I) is implied). */
+  /** True when the model is pushed toward the user's programmable prior. */
   usesPrior: boolean;
+  /**
+   * The prior spec a model without `usesPrior` still pushes its codes toward ("gaussian" for the
+   * VAE family's N(0, I)); absent when its objective has none (plain AE, DGAE), so reports draw
+   * such codes without a prior and traverse their own range.
+   */
+  fixedPrior?: string;
   create(config: C, ctx: ModelContext): ModelInstance;
 }

@@ -30,6 +30,7 @@ export const vae: ModelEntry<z.infer<typeof vaeSchema>> = {
   description: "variational autoencoder",
   schema: vaeSchema,
   usesPrior: false,
+  fixedPrior: "gaussian",
   create: (c, ctx) => gaussianVae(c.beta, ctx),
 };
 
@@ -37,5 +38,6 @@ export const betaVae: ModelEntry<z.infer<typeof betaSchema>> = {
   description: "β-VAE (β = 4)",
   schema: betaSchema,
   usesPrior: false,
+  fixedPrior: "gaussian",
   create: (c, ctx) => gaussianVae(c.beta, ctx),
 };

@@ -32,8 +32,8 @@ export const settingsSchema = z.strictObject({
   datasetOptions: z.record(z.string(), z.unknown()).optional(),
   convLayers: z.number().int().positive().optional(),
   channels: nonEmpty(z.number().int().positive()).optional(),
-  /** Fixed epochs instead of the budget's. */
-  epochs: z.number().int().positive().optional(),
+  /** Fixed epochs instead of the budget's (may be fractional). */
+  epochs: z.number().positive().optional(),
   batchSize: z.number().int().positive().optional(),
   lr: z.number().positive().optional(),
   reconstruction: z.enum(["bce_logits", "mse"]).optional(),

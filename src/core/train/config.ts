@@ -17,7 +17,8 @@ export const trainConfigSchema = z.object({
   convLayers: z.number().int().positive(),
   channels: z.array(z.number().int().positive()).optional(),
   reconstruction: z.enum(["bce_logits", "mse"]).default("bce_logits"),
-  epochs: z.number().int().positive(),
+  /** May be fractional: training stops after round(epochs × steps per epoch) steps. */
+  epochs: z.number().positive(),
   // Paper A.1: Adam, lr 5e-4, batch 512.
   batchSize: z.number().int().positive().default(512),
   lr: z.number().positive().default(5e-4),

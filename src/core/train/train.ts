@@ -213,10 +213,13 @@ export async function train(setup: TrainSetup): Promise<TrainResult> {
   const buffer = new Float32Array(batchSize * pixels);
   const started = performance.now();
   let imagesDone = 0;
-  const totalSteps = config.epochs * stepsPerEpoch;
+  // A fractional epoch count (budgets given in images) ends with a partial epoch.
+  const totalSteps = Math.max(1, Math.round(config.epochs * stepsPerEpoch));
+  const epochCount = Math.ceil(totalSteps / stepsPerEpoch);
   emit("onRunStart", { epochs: config.epochs, startEpoch, totalSteps, stepsPerEpoch });
 
-  for (let epoch = startEpoch; epoch < config.epochs; epoch++) {
+  for (let epoch = startEpoch; epoch < epochCount; epoch++) {
+    const epochSteps = Math.min(stepsPerEpoch, totalSteps - epoch * stepsPerEpoch);
     const order = new Rng(mix(config.seed, 0x100000 + epoch)).permutation(data.size);
     const sums: Record<string, number> = {};
     const codeSum = new Float64Array(config.latentDim);
@@ -224,7 +227,7 @@ export async function train(setup: TrainSetup): Promise<TrainResult> {
     let codeCount = 0;
     let batches = 0;
     const epochStart = performance.now();
-    for (let b = skip; b < stepsPerEpoch; b++) {
+    for (let b = skip; b < epochSteps; b++) {
       if (setup.signal?.aborted)
         throw new SculptError("training was interrupted", "rerun with --resume to continue from the last checkpoint");
       const idx = order.subarray(b * batchSize, Math.min((b + 1) * batchSize, data.size));
@@ -266,7 +269,7 @@ export async function train(setup: TrainSetup): Promise<TrainResult> {
       const elapsed = (performance.now() - started) / 1000;
       const ips = imagesDone / Math.max(elapsed, 1e-9);
       emit("onStepEnd", { epoch, step, totalSteps, terms, imagesPerSecond: ips, eta: ((totalSteps - step) * batchSize) / ips });
-      if (setup.store && config.checkpointEvery > 0 && step % config.checkpointEvery === 0 && b + 1 < stepsPerEpoch) {
+      if (setup.store && config.checkpointEvery > 0 && step % config.checkpointEvery === 0 && b + 1 < epochSteps) {
         await setup.store.save(await snapshot(t, epoch, step, b + 1));
       }
     }

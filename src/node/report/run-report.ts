@@ -21,7 +21,8 @@ import {
   type DecodeFn,
 } from "../../core/figures/index.js";
 import type { Matrix } from "../../core/matrix.js";
-import type { Prior } from "../../core/priors/types.js";
+import { modelPrior } from "../../core/models/index.js";
+import type { Prior, PriorConfig } from "../../core/priors/types.js";
 import { SculptError } from "../../core/registry.js";
 import { loadDataset } from "../data/index.js";
 import { previewIndices } from "../data/preview.js";
@@ -91,12 +92,15 @@ export async function runReportSections(
   });
 
   let prior: Prior | null = null;
+  const { spec: priorSpec, why: noPrior } = runPrior(run);
   if (run.latents) {
     const parts: string[] = [];
-    try {
-      prior = loadPrior((run.config.prior ?? "gaussian") as string, run.latents.cols);
-    } catch (err) {
-      parts.push(note(`The prior could not be rebuilt (${(err as Error).message}); marginals are shown without it.`));
+    if (priorSpec !== null) {
+      try {
+        prior = loadPrior(priorSpec, run.latents.cols);
+      } catch (err) {
+        parts.push(note(`The prior could not be rebuilt (${(err as Error).message}); marginals are shown without it.`));
+      }
     }
     const n = run.latents.rows;
     parts.push(
@@ -107,7 +111,7 @@ export async function runReportSections(
         await svg(marginalsSpec(run.latents, prior), "marginals"),
         prior
           ? `Histogram of each latent dimension over ${n} codes, with the prior ${prior.description} ${prior.marginalPdf ? "density" : "(a histogram of its samples)"}.`
-          : `Histogram of each latent dimension over ${n} codes.`,
+          : `Histogram of each latent dimension over ${n} codes${noPrior ? `; no prior: ${noPrior}` : ""}.`,
       ),
     );
     sections.push({ id: "latents", title: "Latent space", body: parts.join("\n") });
@@ -123,7 +127,7 @@ export async function runReportSections(
     sections.push({ id: "reconstructions", title: "Reconstructions", body });
   }
 
-  const traversals = await traversalSection(run, prior, options);
+  const traversals = await traversalSection(run, prior, noPrior !== null, options);
   if (traversals) sections.push(traversals);
 
   const subtitle = [run.config.model && modelName(run.config.model), run.config.dataset, run.latents && `d = ${run.latents.cols}`, run.dir]
@@ -147,6 +151,25 @@ async function dataSection(run: RunFiles): Promise<Section> {
   } catch (err) {
     if (!(err instanceof SculptError)) throw err;
     return section(note(`The data set could not be opened: ${err.problem}`));
+  }
+}
+
+/**
+ * The prior spec the run's codes were pushed toward, from the model registry (`modelPrior`), or
+ * null with the reason when there is none: a plain AE's codes are not drawn against N(0, 1).
+ */
+function runPrior(run: RunFiles): { spec: string | PriorConfig | null; why: string | null } {
+  const kind = modelName(run.config.model);
+  const configured = run.config.prior as string | PriorConfig | undefined;
+  try {
+    const spec = modelPrior(kind, configured);
+    return { spec, why: spec === null ? `the ${kind} objective does not push its codes toward one` : null };
+  } catch (err) {
+    if (!(err instanceof SculptError)) throw err;
+    // A model this version does not know: trust the config's own prior, if it names one.
+    return configured === undefined
+      ? { spec: null, why: `model '${kind || "?"}' is unknown and the config names no prior` }
+      : { spec: configured, why: null };
   }
 }
 
@@ -228,7 +251,12 @@ function traversalDims(codes: Matrix, max: number): number[] {
     .sort((a, b) => a - b);
 }
 
-async function traversalSection(run: RunFiles, prior: Prior | null, options: RunReportOptions): Promise<Section | null> {
+async function traversalSection(
+  run: RunFiles,
+  prior: Prior | null,
+  priorLess: boolean,
+  options: RunReportOptions,
+): Promise<Section | null> {
   // Only runs that have saved networks get traversals; a run still in its first epoch has none.
   const trained = existsSync(join(run.dir, RUN_FILES.decoder)) || existsSync(join(run.dir, `${RUN_FILES.checkpoint}.bin`));
   if (!run.latents || !trained) return null;
@@ -264,7 +292,11 @@ async function traversalSection(run: RunFiles, prior: Prior | null, options: Run
     const figs = found.map((t) =>
       figure(gridFigureSvg(t.grid, { href: pngDataUri(t.grid), rowLabels, scale, title: `input ${t.input + 1}` })),
     );
-    const source = prior?.marginalRange ? `the prior's range (${prior.description})` : "the codes' 2nd–98th percentiles";
+    const source = prior?.marginalRange
+      ? `the prior's range (${prior.description})`
+      : priorLess
+        ? "the codes' own 2nd–98th percentiles of each dimension (the model has no prior)"
+        : "the codes' 2nd–98th percentiles of each dimension";
     const subset = dims.length < run.latents.cols ? ` Only the ${dims.length} dimensions with the largest code variance are shown.` : "";
     return {
       id: "traversals",
