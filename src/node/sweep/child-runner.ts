@@ -4,6 +4,7 @@
  * compiled child.js; from TypeScript sources (tests, tsx) the child loads through tsx.
  */
 import { fork, type ChildProcess } from "node:child_process";
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { RunOutcome } from "./ledger.js";
 import type { ExecuteOptions, RunTask } from "./execute.js";
@@ -36,6 +37,16 @@ function childEntry(): { file: string; execArgv: string[] } {
   const self = import.meta.url;
   if (self.endsWith(".ts")) return { file: fileURLToPath(new URL("./child.ts", self)), execArgv: ["--import", "tsx"] };
   return { file: fileURLToPath(new URL("./child.js", self)), execArgv: [] };
+}
+
+/**
+ * The environment for one of `workers` processes on this machine: each gets an equal share of the
+ * cores for its OpenMP (native kernel) threads unless the user set OMP_NUM_THREADS; more threads
+ * than cores makes spinning OpenMP workers fight over them.
+ */
+export function workerEnv(workers: number, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  if (env.OMP_NUM_THREADS) return env;
+  return { ...env, OMP_NUM_THREADS: String(Math.max(1, Math.floor(availableParallelism() / Math.max(1, workers)))) };
 }
 
 export class ChildRunner {

@@ -8,7 +8,7 @@
 import { availableParallelism } from "node:os";
 import type { RunCoords } from "../../core/sweep/expand.js";
 import type { TrainConfig } from "../../core/train/config.js";
-import { ChildRunner, RunFailure } from "./child-runner.js";
+import { ChildRunner, RunFailure, workerEnv } from "./child-runner.js";
 import type { Ledger, RunState } from "./ledger.js";
 
 export interface SweepProgress {
@@ -82,7 +82,7 @@ export async function runLocalPool(ledger: Ledger, options: PoolOptions): Promis
     const run = ledger.claimNext(`local/${slot}`);
     if (!run) return false;
     let runner = slots[slot];
-    if (!runner || !runner.alive) runner = slots[slot] = new ChildRunner();
+    if (!runner || !runner.alive) runner = slots[slot] = new ChildRunner(workerEnv(workers));
     busy.add(slot);
     inFlight.set(slot, run.id);
     event(run.id, run.coords, { event: "started" });
