@@ -1,7 +1,7 @@
 /**
  * The wasm conv-gradient kernels against the cpu backend: conv2d and conv2dTranspose, forward and
  * both gradients (tf.grads), over strides, paddings, odd sizes, batch and channel counts and
- * kernel sizes; both forms of the filter gradient; no tensor or backend buffer left behind; and a
+ * kernel sizes; every form of the filter gradient; no tensor or backend buffer left behind; and a
  * tiny conv autoencoder that trains on wasm.
  *
  * Tolerance: float32 sums in a different order, so every output is compared to the cpu result as
@@ -13,6 +13,8 @@ import { Rng } from "../../core/random.js";
 import { expectNoLeak, useBackend } from "../../../test/helpers.js";
 import { registerWasmKernels } from "./index.js";
 import { conv2dBackpropFilterKernel, type FilterGradForm } from "./conv2d-backprop-filter.js";
+import { directAvailable } from "./conv2d-backprop-filter-direct.js";
+import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 
 const TOLERANCE = 1e-5;
 
@@ -63,6 +65,11 @@ CASES.push(
   { n: 2, h: 9, w: 7, ci: 8, co: 16, k: 5, s: 2, pad: 2 },
   { n: 2, h: 9, w: 7, ci: 1, co: 3, k: 3, s: 1, pad: "same" }, // three column shifts folded into channels
   { n: 2, h: 10, w: 9, ci: 2, co: 8, k: 4, s: 2, pad: "valid" }, // 8 phase channels, no fold
+  // direct form: overlapping last tiles (Co 12 and 9, kw·Ci = 15 and 12, kh·kw·Ci = 45), Co < 8, batch 1
+  { n: 3, h: 11, w: 10, ci: 5, co: 12, k: 3, s: 1, pad: "same" },
+  { n: 2, h: 13, w: 9, ci: 3, co: 9, k: 4, s: 2, pad: "valid" },
+  { n: 2, h: 6, w: 7, ci: 6, co: 5, k: 2, s: 2, pad: "valid" },
+  { n: 1, h: 17, w: 15, ci: 1, co: 32, k: 4, s: 2, pad: "same" },
   {
     n: 3,
     h: 9,
@@ -139,30 +146,32 @@ describe("wasm conv kernels match cpu", () => {
     OUTPUTS.forEach((what, i) => expectClose(got[i], want[i], what));
   });
 
-  it.each(CASES.filter((c) => c.s * c.s * c.ci <= 8).map((c) => [name(c), c] as const))(
-    "both filter-gradient forms: %s",
-    async (_name, c) => {
-      const [ho, wo] = outSize(c);
-      const attrs = { strides: c.s, pad: c.pad, dataFormat: "NHWC", filterShape: [c.k, c.k, c.ci, c.co] };
-      const filterGrad = (form?: FilterGradForm) => {
-        const x = tf.tensor4d(values(c.n * c.h * c.w * c.ci, 1), [c.n, c.h, c.w, c.ci]);
-        const dy = tf.tensor4d(values(c.n * ho * wo * c.co, 3), [c.n, ho, wo, c.co]);
-        const out = form
-          ? tf
-              .engine()
-              .makeTensorFromTensorInfo(
-                conv2dBackpropFilterKernel(form)({ inputs: { x, dy }, backend: tf.backend(), attrs }) as tf.TensorInfo,
-              )
-          : (tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, attrs) as tf.Tensor);
-        const v = out.dataSync() as Float32Array;
-        tf.dispose([x, dy, out]);
-        return v;
-      };
-      await useBackend("cpu");
-      const want = filterGrad();
-      for (const form of ["dy-as-filter", "x-as-filter"] as const) expectClose(await onWasmNoLeak(() => filterGrad(form)), want, form);
-    },
-  );
+  it.each(CASES.map((c) => [name(c), c] as const))("every filter-gradient form: %s", async (_name, c) => {
+    const [ho, wo] = outSize(c);
+    const attrs = { strides: c.s, pad: c.pad, dataFormat: "NHWC", filterShape: [c.k, c.k, c.ci, c.co] };
+    const filterGrad = (form?: FilterGradForm) => {
+      const x = tf.tensor4d(values(c.n * c.h * c.w * c.ci, 1), [c.n, c.h, c.w, c.ci]);
+      const dy = tf.tensor4d(values(c.n * ho * wo * c.co, 3), [c.n, ho, wo, c.co]);
+      const out = form
+        ? tf
+            .engine()
+            .makeTensorFromTensorInfo(
+              conv2dBackpropFilterKernel(form)({ inputs: { x, dy }, backend: tf.backend(), attrs }) as tf.TensorInfo,
+            )
+        : (tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, attrs) as tf.Tensor);
+      const v = out.dataSync() as Float32Array;
+      tf.dispose([x, dy, out]);
+      return v;
+    };
+    await useBackend("cpu");
+    const want = filterGrad();
+    await useBackend("wasm");
+    expect(directAvailable(tf.backend() as BackendWasm), "the direct form runs in Node's wasm").toBe(true);
+    const forms: FilterGradForm[] = ["dy-as-filter", "direct-dy-rows"];
+    if (c.s * c.s * c.ci <= 8) forms.push("x-as-filter");
+    if (c.co >= 8) forms.push("direct-x-rows");
+    for (const form of forms) expectClose(await onWasmNoLeak(() => filterGrad(form)), want, form);
+  });
 });
 
 describe("wasm kernel registration", () => {

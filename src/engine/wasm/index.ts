@@ -1,8 +1,9 @@
 /**
  * Fast kernels for the wasm backend, so ordinary tfjs ops and layers train unchanged: a
  * Conv2DBackpropFilter (the backend has none, so conv layers could not train) and a
- * Conv2DBackpropInput that replaces the built-in scalar loop. Both compose the backend's own
- * XNNPACK Conv2D and Transpose kernels. Nothing is registered on import: call
+ * Conv2DBackpropInput that replaces the built-in scalar loop. They compose the backend's own
+ * XNNPACK Conv2D and Transpose kernels, and the filter gradient also has a wasm SIMD kernel of
+ * its own (simd.ts) run on the backend's memory. Nothing is registered on import: call
  * `registerWasmKernels()` after importing `@tensorflow/tfjs-backend-wasm`; calling it again is a no-op.
  */
 import * as tf from "../../core/tf.js";
