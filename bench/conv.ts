@@ -5,7 +5,8 @@
  * (encoder 4×4 stride-2 'same' convs 1→32→32→64→64 channels, 64→32→16→8→4 pixels; the decoder's
  * transposed convs run the same three kernels on the mirrored shapes). The reference beside it is
  * the wasm backend's built-in Conv2DBackpropInput; `vsBuiltin` is the speed-up over it.
- * FLOPs = 2·N·Ho·Wo·kh·kw·Ci·Co for all three. The forward conv gets a new filter tensor on every
+ * FLOPs = 2·N·Ho·Wo·kh·kw·Ci·Co for all three. `filterGradForm` names the filter-gradient form
+ * the cost estimate picks (src/engine/wasm/conv2d-backprop-filter.ts). The forward conv gets a new filter tensor on every
  * call, as in training (XNNPACK then repacks it). Each time is the best of `REPS` after a warm-up,
  * as wall time (`gflops`) and as this process's CPU time (`gflopsCpu`): on a machine other
  * processes share, wall time also counts waiting for a core, CPU time does not.
@@ -14,6 +15,8 @@ import * as tf from "../src/core/tf.js";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { initBackend } from "../src/node/backend.js";
 import { builtinConv2dBackpropInput } from "../src/engine/wasm/conv2d-backprop-input.js";
+import { pickFilterGradForm, type FilterGradForm } from "../src/engine/wasm/conv2d-backprop-filter.js";
+import { backpropConvInfo } from "../src/engine/wasm/heap.js";
 
 const BATCH = 64;
 const REPS = 10;
@@ -49,6 +52,8 @@ interface LayerResult {
   gflops: Record<Kernel, number>;
   gflopsCpu: Record<Kernel, number>;
   vsBuiltin: number;
+  /** The Conv2DBackpropFilter form the cost estimate picks for this layer. */
+  filterGradForm: FilterGradForm;
 }
 
 export async function run(): Promise<object> {
@@ -63,7 +68,7 @@ export async function run(): Promise<object> {
     const x = tf.randomNormal([BATCH, size, size, ci]);
     const filter = tf.randomNormal([4, 4, ci, co]);
     const dy = tf.randomNormal([BATCH, out, out, co]);
-    const conv = { strides: 2, pad: "same", dataFormat: "NHWC" };
+    const conv = { strides: 2, pad: "same" as const, dataFormat: "NHWC" as const };
     const call = (f: tf.KernelFunc, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap) => () =>
       f({ inputs, backend, attrs }) as tf.TensorInfo;
     const filterValues = filter.dataSync();
@@ -89,6 +94,7 @@ export async function run(): Promise<object> {
       gflops: per((t) => gflop / (t.wall / 1e3)),
       gflopsCpu: per((t) => gflop / (t.cpu / 1e3)),
       vsBuiltin: +(times.builtinInputGrad.wall / times.inputGrad.wall).toFixed(1),
+      filterGradForm: pickFilterGradForm(backend, backpropConvInfo(x.shape, filter.shape, conv)),
     };
     console.error(JSON.stringify(layer));
     layers.push(layer);
