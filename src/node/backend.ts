@@ -1,7 +1,8 @@
 /**
  * Backend selection (Node): `auto` picks the fastest that loads — tfjs-node if the user installed
- * it, then the native oneDNN kernels on the cpu backend when built, WebGPU (npm `webgpu`, Dawn)
- * when a GPU adapter exists, else wasm with sculpt's fast conv-gradient kernels, else cpu.
+ * it, then WebGPU (npm `webgpu`, Dawn) when a GPU adapter exists (never a software one: see
+ * webgpu.ts), then the native oneDNN kernels on the cpu backend when built, else wasm with sculpt's
+ * fast conv-gradient kernels, else cpu.
  * Also settable with SCULPT_BACKEND. Every run records what was picked and why.
  */
 import * as tf from "../core/tf.js";
@@ -11,6 +12,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { SculptError } from "../core/registry.js";
 import { loadNativeAddon } from "./native.js";
+import { loadedWebGpuAdapter, loadWebGpu, type WebGpuAdapter } from "./webgpu.js";
 
 export const BACKENDS = ["auto", "tensorflow", "webgpu", "native", "wasm", "cpu"] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -20,12 +22,15 @@ export interface BackendInfo {
   requested: BackendName;
   /** Why lesser choices were made (e.g. "tensorflow: @tensorflow/tfjs-node not installed"). */
   notes: string[];
+  /** The WebGPU adapter, when the backend is webgpu. */
+  adapter?: WebGpuAdapter;
 }
 
 const require = createRequire(import.meta.url);
 let current: BackendInfo | null = null;
 
-type Loader = () => Promise<boolean>;
+/** Loads one backend; `auto` says the user left the choice to sculpt. */
+type Loader = (auto: boolean) => Promise<boolean>;
 
 const LOADERS: Record<Exclude<BackendName, "auto">, Loader> = {
   async tensorflow() {
@@ -36,21 +41,9 @@ const LOADERS: Record<Exclude<BackendName, "auto">, Loader> = {
     }
     return tf.setBackend("tensorflow");
   },
-  async webgpu() {
-    try {
-      const { create, globals } = (await import("webgpu" as string)) as { create: (o: string[]) => GPU; globals: object };
-      Object.assign(globalThis, globals);
-      const gpu = create([]);
-      if (!(await gpu.requestAdapter())) return false;
-      Object.defineProperty(globalThis.navigator ?? Object.assign(globalThis, { navigator: {} }).navigator, "gpu", {
-        value: gpu,
-        configurable: true,
-      });
-      await import("@tensorflow/tfjs-backend-webgpu" as string);
-    } catch {
-      return false;
-    }
-    return tf.setBackend("webgpu");
+  async webgpu(auto) {
+    await loadWebGpu(auto);
+    return true;
   },
   async native() {
     const { addon, reason } = loadNativeAddon();
@@ -84,7 +77,7 @@ export async function initBackend(requested: string = process.env.SCULPT_BACKEND
   for (const name of order) {
     let ok = false;
     try {
-      ok = await LOADERS[name]();
+      ok = await LOADERS[name](req === "auto");
     } catch (err) {
       notes.push(`${name}: ${(err as Error).message}`);
       continue;
@@ -93,7 +86,7 @@ export async function initBackend(requested: string = process.env.SCULPT_BACKEND
       const skipped = notes.find((n) => n.startsWith("native: "));
       // The one line a user without the native kernels sees: why training is slower than it could be.
       if (req === "auto" && skipped) console.error(`sculpt: ${skipped}; using ${name}`);
-      current = { name: tf.getBackend(), requested: req, notes };
+      current = { name: tf.getBackend(), requested: req, notes, ...(name === "webgpu" ? { adapter: loadedWebGpuAdapter()! } : {}) };
       return current;
     }
     notes.push(`${name}: not available`);
