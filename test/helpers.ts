@@ -1,7 +1,8 @@
 /** Shared test helpers: backends to run every spec on, and the tensor-leak check (STYLE §7). */
 import * as tf from "../src/core/tf.js";
-import { expect } from "vitest";
+import { describe, expect } from "vitest";
 import { initBackend } from "../src/node/backend.js";
+import { findWebGpuAdapter } from "../src/node/webgpu.js";
 import { readFileSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,6 +13,32 @@ export const FIXTURES = join(SHARED, "fixtures");
 
 /** Backends every conformance spec runs on (the native one joins when built). */
 export const TEST_BACKENDS = (process.env.SCULPT_TEST_BACKENDS ?? "cpu,wasm").split(",");
+
+/**
+ * Why a listed backend cannot run here, or null. Only webgpu is optional (its packages, or any
+ * adapter, may be missing); the others fail loudly when broken.
+ */
+async function unavailable(name: string): Promise<string | null> {
+  if (name !== "webgpu") return null;
+  const found = await findWebGpuAdapter({ allowSoftware: true, gles: true });
+  return "reason" in found ? found.reason : null;
+}
+const UNAVAILABLE = new Map(await Promise.all(TEST_BACKENDS.map(async (b) => [b, await unavailable(b)] as const)));
+
+/**
+ * describe() once per TEST_BACKENDS entry; one that cannot run here is skipped with the reason in
+ * its title, or fails the file when SCULPT_TEST_REQUIRE_BACKENDS=1 (CI, where it must run).
+ */
+export function describeBackends(title: string, body: (backend: string) => void): void {
+  for (const backend of TEST_BACKENDS) {
+    const why = UNAVAILABLE.get(backend);
+    if (why && process.env.SCULPT_TEST_REQUIRE_BACKENDS === "1") {
+      throw new Error(`SCULPT_TEST_REQUIRE_BACKENDS=1, but ${backend} cannot run here: ${why}`);
+    }
+    if (why) describe.skip(`${title} on ${backend} (skipped: ${why})`, () => body(backend));
+    else describe(`${title} on ${backend}`, () => body(backend));
+  }
+}
 
 export async function useBackend(name: string): Promise<void> {
   await initBackend(name);

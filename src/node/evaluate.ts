@@ -35,7 +35,7 @@ export async function evaluateRun(
     const factors = existsSync(factorsPath) ? readFactors(factorsPath, data.factors?.names) : undefined;
     const idx = evaluationSubset(data.size, Math.min(NMSE_ROWS, run.config.evalLimit));
     const images = data.images(idx);
-    const reconstructions = run.decode(run.encode(images, idx.length));
+    const reconstructions = await run.decode(await run.encode(images, idx.length));
     const result = await evaluateAllParallel(
       {
         latents,

@@ -17,9 +17,9 @@ export interface LoadedRun {
   prior: Prior;
   trainable: Trainable;
   /** Representation (encoder mean) of n images [n, H, W, C] in [0, 1]. */
-  encode(images: Float32Array, n: number): Matrix;
+  encode(images: Float32Array, n: number): Promise<Matrix>;
   /** Images in [0, 1], [n, H, W, C], decoded from codes. */
-  decode(z: Matrix): Float32Array;
+  decode(z: Matrix): Promise<Float32Array>;
   /** Image shape [H, W, C]. */
   shape: [number, number, number];
   dispose(): void;
@@ -50,7 +50,7 @@ export async function loadRun(dir: string, backend?: string): Promise<LoadedRun>
     prior,
     trainable,
     shape,
-    encode: (images, n) => ({ rows: n, cols: config.latentDim, data: representImages(trainable, images, n, shape) }),
+    encode: async (images, n) => ({ rows: n, cols: config.latentDim, data: await representImages(trainable, images, n, shape) }),
     decode: (z) => decodeCodes(trainable, z),
     dispose: () => trainable.dispose(),
   };

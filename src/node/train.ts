@@ -208,7 +208,7 @@ function readLastHistory(path: string): Record<string, number> | undefined {
 async function writeEvaluation(dir: string, config: TrainConfig, t: TrainResult["trainable"]): Promise<void> {
   const evalData = await loadDataset(config.dataset, { ...config.datasetOptions, split: "test" });
   const idx = evaluationSubset(evalData.size, config.evalLimit);
-  writeMatrix(join(dir, RUN_FILES.latents), encodeImages(t, evalData, idx));
+  writeMatrix(join(dir, RUN_FILES.latents), await encodeImages(t, evalData, idx));
   if (evalData.factors) {
     const classes = evalData.factors.classes(idx);
     writeNpy(join(dir, RUN_FILES.factors), {
@@ -219,8 +219,8 @@ async function writeEvaluation(dir: string, config: TrainConfig, t: TrainResult[
   }
   const show = Array.from(idx.subarray(0, Math.min(16, idx.length)));
   const inputs = evalData.images(show);
-  const codes = encodeImages(t, evalData, show);
-  const outputs = decodeCodes(t, codes);
+  const codes = await encodeImages(t, evalData, show);
+  const outputs = await decodeCodes(t, codes);
   const [h, w, c] = evalData.shape;
   const both = new Float32Array(inputs.length * 2);
   both.set(inputs, 0);

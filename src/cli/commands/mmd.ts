@@ -31,13 +31,14 @@ export function mmdCommand(program: Command): void {
       const x = cap(readMatrix(a));
       const y = cap(readMatrix(b));
       await initBackend();
-      const result = tf.tidy(() => {
-        const { mmd2, bandwidth } = mmd(toTensor(x), toTensor(y), kernel, opts.estimator as "biased");
-        return { mmd2: mmd2.dataSync()[0], bandwidth };
-      });
+      const [xt, yt] = [toTensor(x), toTensor(y)];
+      const { mmd2, sigma, bandwidth } = mmd(xt, yt, kernel, opts.estimator as "biased");
+      // Async reads: a GPU backend cannot read synchronously (σ then stays on the device too).
+      const [value, onDevice] = await Promise.all([mmd2.data(), sigma?.data()]);
+      tf.dispose([xt, yt, mmd2, sigma ?? []]);
       const out = {
-        mmd2: result.mmd2,
-        bandwidth: result.bandwidth,
+        mmd2: value[0],
+        bandwidth: onDevice ? onDevice[0] : bandwidth,
         kernel: opts.kernel,
         estimator: opts.estimator,
         rows: [x.rows, y.rows],

@@ -11,6 +11,7 @@ import { z } from "zod";
 import * as tf from "../tf.js";
 import { decode, encode, normalNoise, reconstructionLoss } from "./losses.js";
 import type { ModelEntry } from "./types.js";
+import { readsSync, withoutGradient } from "../tensors.js";
 
 const schema = z.object({
   kind: z.literal("dgae"),
@@ -24,6 +25,29 @@ function circleEmbedding(s: tf.Tensor2D): tf.Tensor2D {
   const [b, d] = s.shape;
   const angle = tf.mul(2 * Math.PI, s);
   return tf.reshape(tf.stack([tf.cos(angle), tf.sin(angle)], 2), [b, 2 * d]) as tf.Tensor2D; // [B, d, 2] -> [B, 2d]
+}
+
+/** ε · (distance to the nearest other code in the same dimension; 100 when none differs), [B, d]. */
+function neighbourNoise(sv: Float32Array, eps: Float32Array, b: number, d: number): tf.Tensor2D {
+  const noise = new Float32Array(b * d);
+  for (let k = 0; k < d; k++) {
+    for (let i = 0; i < b; i++) {
+      let nearest = 100; // the reference uses 100 when no other code differs
+      for (let j = 0; j < b; j++) {
+        const diff = Math.abs(sv[i * d + k] - sv[j * d + k]);
+        if (diff > 0 && diff < nearest) nearest = diff;
+      }
+      noise[i * d + k] = eps[i * d + k] * nearest;
+    }
+  }
+  return tf.tensor2d(noise, [b, d]);
+}
+
+/** neighbourNoise's distances computed on the device (for backends that cannot read synchronously), [B, d]. */
+export function nearestOnDevice(s: tf.Tensor): tf.Tensor2D {
+  const diff = tf.abs(tf.sub(tf.expandDims(s, 1), tf.expandDims(s, 0))); // [B, B, d]
+  // The code itself (and any equal one) counts as 100, which also caps the result.
+  return tf.min(tf.where(tf.greater(diff, 0), diff, tf.fill(diff.shape, 100)), 1) as tf.Tensor2D;
 }
 
 export const dgae: ModelEntry<z.infer<typeof schema>> = {
@@ -53,25 +77,11 @@ export const dgae: ModelEntry<z.infer<typeof schema>> = {
         const mag = tf.maximum(tf.sub(tf.max(zRaw, 0), min), 1e-12);
         const s = scaleShift(tf.div(tf.sub(zRaw, min), mag));
         // Neighbour-scaled noise (not differentiated through, as torch.normal's std is not).
-        const sv = s.dataSync();
         const [b] = s.shape;
-        const eps = normalNoise(rng, b, d).dataSync() as Float32Array;
-        const noise = new Float32Array(b * d);
-        for (let k = 0; k < d; k++) {
-          for (let i = 0; i < b; i++) {
-            let nearest = 100; // the reference uses 100 when no other code differs
-            for (let j = 0; j < b; j++) {
-              const diff = Math.abs(sv[i * d + k] - sv[j * d + k]);
-              if (diff > 0 && diff < nearest) nearest = diff;
-            }
-            noise[i * d + k] = eps[i * d + k] * nearest;
-          }
-        }
-        const recon = reconstructionLoss(
-          x,
-          decode(nets, circleEmbedding(tf.add(s, tf.tensor2d(noise, [b, d])) as tf.Tensor2D)),
-          ctx.reconstruction,
-        );
+        const noise = readsSync()
+          ? neighbourNoise(s.dataSync() as Float32Array, normalNoise(rng, b, d).dataSync() as Float32Array, b, d)
+          : tf.mul(normalNoise(rng, b, d), withoutGradient(nearestOnDevice, s));
+        const recon = reconstructionLoss(x, decode(nets, circleEmbedding(tf.add(s, noise) as tf.Tensor2D)), ctx.reconstruction);
         // Moving statistics, updated outside the gradient.
         tf.tidy(() => {
           movingMag.assign(tf.add(tf.mul(c.momentum, movingMag), tf.mul(1 - c.momentum, mag)));

@@ -51,26 +51,27 @@ export const factorVae: ModelEntry<z.infer<typeof schema>> = {
         const total = tf.addN([recon, kl, tf.mul(c.gamma, tc)]) as tf.Scalar;
         return { total, terms: { "loss/recon": recon, "loss/kl": kl, "loss/tc": tc }, codes: mu };
       },
-      afterStep(codes, rng) {
+      async afterStep(codes, rng) {
         // Permute each dimension independently across the batch (Kim & Mnih, Alg. 1).
         const [b] = codes.shape;
-        const src = codes.dataSync();
+        const src = (await codes.data()) as Float32Array;
         const perm = new Float32Array(src.length);
         for (let k = 0; k < d; k++) {
           const p = rng.permutation(b);
           for (let i = 0; i < b; i++) perm[i * d + k] = src[p[i] * d + k];
         }
-        const loss = tf.tidy(() => {
-          const real = tf.tensor2d(src as Float32Array, [b, d]);
+        const cost = tf.tidy(() => {
+          const real = tf.tensor2d(src, [b, d]);
           const fake = tf.tensor2d(perm, [b, d]);
           const labels = tf.concat([tf.oneHot(tf.zeros([b], "int32"), 2), tf.oneHot(tf.ones([b], "int32"), 2)]);
-          const cost = optimizer.minimize(
+          return optimizer.minimize(
             () => tf.losses.softmaxCrossEntropy(labels, disc.apply(tf.concat([real, fake])) as tf.Tensor2D) as tf.Scalar,
             true,
             discVars(),
-          );
-          return cost!.dataSync()[0];
+          )!;
         });
+        const loss = (await cost.data())[0];
+        cost.dispose();
         return { "loss/discriminator": loss };
       },
       auxiliaryWeights: discVars,

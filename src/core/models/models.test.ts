@@ -45,7 +45,7 @@ describe("models", () => {
     const first = result.history[0]["loss/recon"];
     const last = result.history[result.history.length - 1]["loss/recon"];
     expect(last).toBeLessThan(first);
-    const codes = encodeImages(result.trainable, data, [0, 1, 2]);
+    const codes = await encodeImages(result.trainable, data, [0, 1, 2]);
     expect([codes.rows, codes.cols]).toEqual([3, 2]);
     expect(Array.from(codes.data).every(Number.isFinite)).toBe(true);
     result.trainable.dispose();

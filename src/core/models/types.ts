@@ -47,8 +47,11 @@ export interface ModelInstance {
   represent(encoded: tf.Tensor2D): tf.Tensor2D;
   /** Latent code → decoder input (identity except for embeddings such as DGAE's cos/sin). */
   decoderInput(z: tf.Tensor2D): tf.Tensor2D;
-  /** Runs after each optimiser step, outside its gradient (e.g. FactorVAE's discriminator). */
-  afterStep?(codes: tf.Tensor2D, rng: Rng): Record<string, number>;
+  /**
+   * Runs after each optimiser step, outside its gradient (e.g. FactorVAE's discriminator); async
+   * so that it reads tensors with `await data()`, which every backend supports.
+   */
+  afterStep?(codes: tf.Tensor2D, rng: Rng): Promise<Record<string, number>>;
   /** Auxiliary trainable state to checkpoint (e.g. the discriminator and its optimiser). */
   auxiliaryWeights?(): tf.Variable[];
   dispose(): void;

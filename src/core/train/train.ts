@@ -110,14 +110,14 @@ function stateTensors(t: Trainable): { name: string; tensor: tf.Tensor }[] {
 }
 
 export async function snapshot(t: Trainable, epoch: number, step: number, stepInEpoch: number): Promise<Checkpoint> {
-  const arrays: NamedArray[] = stateTensors(t).map(({ name, tensor }) => ({
+  const named = [...stateTensors(t), ...(await t.optimizer.getWeights()).map((w, i) => ({ name: `optimizer/${i}`, tensor: w.tensor }))];
+  // All reads in flight at once: on a GPU each is a round trip.
+  const values = await Promise.all(named.map(({ tensor }) => tensor.data()));
+  const arrays: NamedArray[] = named.map(({ name, tensor }, i) => ({
     name,
     shape: tensor.shape,
-    data: tensor.dataSync() as Float32Array,
+    data: name.startsWith("optimizer/") ? Float32Array.from(values[i]) : (values[i] as Float32Array),
   }));
-  const opt = await t.optimizer.getWeights();
-  for (const [i, w] of opt.entries())
-    arrays.push({ name: `optimizer/${i}`, shape: w.tensor.shape, data: Float32Array.from(w.tensor.dataSync()) });
   return { epoch, step, stepInEpoch, arrays };
 }
 
@@ -249,17 +249,17 @@ export async function train(setup: TrainSetup): Promise<TrainResult> {
         );
         return out!;
       });
-      const values = stepOut.terms.dataSync();
+      // One await for both reads (a GPU backend cannot read synchronously).
+      const [values, cv] = await Promise.all([stepOut.terms.data(), stepOut.codes.data()]);
       const terms: Record<string, number> = {};
       stepOut.names.forEach((k, i) => (terms[k] = values[i]));
-      if (t.model.afterStep) Object.assign(terms, t.model.afterStep(stepOut.codes, rng));
-      const cv = stepOut.codes.dataSync();
       for (let i = 0; i < cv.length; i++) {
         const k = i % config.latentDim;
         codeSum[k] += cv[i];
         codeSq[k] += cv[i] * cv[i];
       }
       codeCount += n;
+      if (t.model.afterStep) Object.assign(terms, await t.model.afterStep(stepOut.codes, rng));
       tf.dispose([stepOut.terms, stepOut.codes]);
       if (!Object.values(terms).every(Number.isFinite)) throw new TrainingDiverged(epoch, step, terms);
       for (const [k, v] of Object.entries(terms)) sums[k] = (sums[k] ?? 0) + v;
@@ -329,29 +329,47 @@ export function priorVariances(prior: Prior): Float64Array {
 }
 
 /** Representation (encoder mean) of images [n, H, W, C], in batches, inference mode. */
-export function encodeImages(t: Trainable, data: Dataset, indices: ArrayLike<number>, batchSize = 256): Matrix {
+export async function encodeImages(t: Trainable, data: Dataset, indices: ArrayLike<number>, batchSize = 256): Promise<Matrix> {
   const d = t.arch.latentDim;
   const [h, w, c] = data.shape;
   const out = new Float32Array(indices.length * d);
   for (let start = 0; start < indices.length; start += batchSize) {
     const idx = Array.from({ length: Math.min(batchSize, indices.length - start) }, (_, i) => indices[start + i]);
-    out.set(representImages(t, data.images(idx), idx.length, [h, w, c]), start * d);
+    out.set(await representImages(t, data.images(idx), idx.length, [h, w, c]), start * d);
   }
   return { rows: indices.length, cols: d, data: out };
 }
 
 /** Representation (encoder mean, inference mode) of n images [n, H, W, C] → [n·d]. */
-export function representImages(t: Trainable, images: Float32Array, n: number, shape: readonly [number, number, number]): Float32Array {
-  return tf.tidy(() => {
-    const x = tf.tensor4d(images, [n, ...shape]);
-    return t.model.represent(t.nets.encoder.apply(x, { training: false }) as tf.Tensor2D).dataSync() as Float32Array;
-  });
+export async function representImages(
+  t: Trainable,
+  images: Float32Array,
+  n: number,
+  shape: readonly [number, number, number],
+): Promise<Float32Array> {
+  return read(
+    tf.tidy(() => {
+      const x = tf.tensor4d(images, [n, ...shape]);
+      return t.model.represent(t.nets.encoder.apply(x, { training: false }) as tf.Tensor2D);
+    }),
+  );
 }
 
 /** Decode latent codes to images in [0, 1], [n, H, W, C]. */
-export function decodeCodes(t: Trainable, z: Matrix): Float32Array {
-  return tf.tidy(() => {
-    const input = t.model.decoderInput(tf.tensor2d(z.data as Float32Array, [z.rows, z.cols]));
-    return tf.sigmoid(t.nets.decoder.apply(input, { training: false }) as tf.Tensor).dataSync() as Float32Array;
-  });
+export async function decodeCodes(t: Trainable, z: Matrix): Promise<Float32Array> {
+  return read(
+    tf.tidy(() => {
+      const input = t.model.decoderInput(tf.tensor2d(z.data as Float32Array, [z.rows, z.cols]));
+      return tf.sigmoid(t.nets.decoder.apply(input, { training: false }) as tf.Tensor);
+    }),
+  );
+}
+
+/** A tensor's values, then the tensor disposed. */
+async function read(t: tf.Tensor): Promise<Float32Array> {
+  try {
+    return (await t.data()) as Float32Array;
+  } finally {
+    t.dispose();
+  }
 }
