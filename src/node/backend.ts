@@ -14,6 +14,8 @@ import { SculptError } from "../core/registry.js";
 import { loadNativeAddon } from "./native.js";
 import { loadedWebGpuAdapter, loadWebGpu, type WebGpuAdapter } from "./webgpu.js";
 
+export { probeWebGpu, type WebGpuAdapter, type WebGpuProbe } from "./webgpu.js";
+
 export const BACKENDS = ["auto", "tensorflow", "webgpu", "native", "wasm", "cpu"] as const;
 export type BackendName = (typeof BACKENDS)[number];
 

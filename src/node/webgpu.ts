@@ -62,10 +62,11 @@ export function hasGpuDeviceNode(): boolean {
   return list("/dev/dri").some((n) => n.startsWith("renderD")) || list("/dev").some((n) => /^nvidia\d+$/.test(n) || n === "dxg");
 }
 
-function missingPackage(): string | null {
+/** Which package the webgpu backend lacks here, as an error message with the fix; null if none. */
+export function missingWebGpuPackage(resolve: (name: string) => string = require.resolve): string | null {
   for (const name of ["webgpu", "@tensorflow/tfjs-backend-webgpu"]) {
     try {
-      require.resolve(name);
+      resolve(name);
     } catch {
       return `${name} is not installed (${WEBGPU_INSTALL})`;
     }
@@ -105,7 +106,7 @@ export function findWebGpuAdapter(options: { allowSoftware: boolean; gles: boole
 const searches = new Map<string, Promise<Found | { reason: string }>>();
 
 async function search(options: { allowSoftware: boolean; gles: boolean }): Promise<Found | { reason: string }> {
-  const missing = missingPackage();
+  const missing = missingWebGpuPackage();
   if (missing) return { reason: missing };
   const dawn = (await import("webgpu" as string)) as Dawn;
   const refused: string[] = [];
@@ -127,6 +128,21 @@ async function search(options: { allowSoftware: boolean; gles: boolean }): Promi
   return { reason: refused.join(", ") };
 }
 
+export interface WebGpuProbe {
+  /** The adapter `--backend webgpu` would use; absent with `reason` when there is none. */
+  adapter?: WebGpuAdapter;
+  reason?: string;
+  /** Whether `auto` would take it (a GPU through Dawn's default adapter). */
+  auto: boolean;
+}
+
+/** For `sculpt info`: what webgpu would run on here, without starting it. */
+export async function probeWebGpu(): Promise<WebGpuProbe> {
+  const found = await findWebGpuAdapter({ allowSoftware: true, gles: true });
+  if (!("gpu" in found)) return { reason: found.reason, auto: false };
+  return { adapter: found.info, auto: !found.info.software && found.info.via === "default" && hasGpuDeviceNode() };
+}
+
 let loaded: WebGpuAdapter | null = null;
 
 /** The adapter the webgpu backend was started on in this process, if it was. */
@@ -143,7 +159,7 @@ export async function loadWebGpu(auto: boolean): Promise<WebGpuAdapter> {
     if (!(await tf.setBackend("webgpu"))) throw new Error("the webgpu backend failed to start again");
     return loaded;
   }
-  const missing = missingPackage();
+  const missing = missingWebGpuPackage();
   if (missing) throw new Error(missing);
   if (auto && !hasGpuDeviceNode())
     throw new Error("no GPU device (/dev/dri/renderD*, /dev/nvidia*, /dev/dxg): only a software adapter could exist");

@@ -1,7 +1,7 @@
 /** `sculpt info [--json]`: versions, available backends, and the one `auto` picks. */
 import type { Command } from "commander";
 import * as tf from "../../core/tf.js";
-import { initBackend, probeBackends } from "../../node/backend.js";
+import { initBackend, probeBackends, probeWebGpu, type WebGpuProbe } from "../../node/backend.js";
 import { printJson } from "../output.js";
 import { createRequire } from "node:module";
 
@@ -14,6 +14,7 @@ export function infoCommand(program: Command): void {
     .option("--json", "print JSON")
     .action(async (opts: { json?: boolean }) => {
       const available = await probeBackends();
+      const webgpu = available.webgpu ? await probeWebGpu() : { reason: "not installed", auto: false };
       const picked = await initBackend();
       const info = {
         sculpt: (require("../../../package.json") as { version: string }).version,
@@ -21,6 +22,7 @@ export function infoCommand(program: Command): void {
         tfjs: tf.version_core,
         platform: `${process.platform}-${process.arch}`,
         backends: available,
+        webgpu,
         auto: picked.name,
         notes: picked.notes,
       };
@@ -32,7 +34,17 @@ export function infoCommand(program: Command): void {
             .map(([k, v]) => `${k}${v ? "" : " (not installed)"}`)
             .join(", ")}`,
         );
+        console.log(`webgpu: ${describeWebGpu(webgpu)}`);
         console.log(`auto picks: ${info.auto}`);
       }
     });
+}
+
+function describeWebGpu(p: WebGpuProbe): string {
+  if (!p.adapter) return `unavailable (${p.reason})`;
+  const kind = [
+    p.adapter.software ? "software" : "GPU",
+    p.adapter.via === "opengles" ? "OpenGL ES compatibility adapter" : "default adapter",
+  ];
+  return `${p.adapter.name} (${kind.join(", ")})${p.auto ? "" : "; only with --backend webgpu: auto skips it"}`;
 }
