@@ -1,12 +1,12 @@
 /**
  * Evaluate a run folder: every metric that applies (factor metrics only when the data set has
- * factors; marginal fidelity only for models sculpted toward a prior), written to metrics.json.
+ * factors; marginal fidelity only for models pushed toward a prior), written to metrics.json.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { evaluationSubset } from "../core/data/split.js";
 import type { MetricName } from "../core/metrics/index.js";
-import { modelEntry } from "../core/models/index.js";
+import { modelPrior } from "../core/models/index.js";
 import { writeJsonAtomic } from "./atomic.js";
 import { loadDataset } from "./data/index.js";
 import { evaluateAllParallel, readFactors } from "./metrics/index.js";
@@ -42,7 +42,8 @@ export async function evaluateRun(
         factors,
         images,
         reconstructions,
-        prior: modelEntry(run.config.model.kind).usesPrior ? run.prior : undefined,
+        // Fidelity against the prior the model pushes toward (the VAE family's N(0, I) too); none for AE.
+        prior: modelPrior(run.config.model.kind, run.config.prior) === null ? undefined : run.prior,
         seed: run.config.seed,
       },
       { only: options.only, onMetric: options.onMetric },

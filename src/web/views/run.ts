@@ -4,6 +4,7 @@
  * inputs beside reconstructions, and links to its files, its report and the playground.
  */
 import { covarianceHeatmapSpec, marginalsSpec, reconstructionGrid, trainingCurvesSpec } from "../../core/figures/index.js";
+import { modelPrior } from "../../core/models/index.js";
 import { createPrior, type Prior, type PriorConfig } from "../../core/priors/index.js";
 import { getLatents, getNpy, getRun } from "../api.js";
 import { fileUrl, type RunDetail } from "../api-types.js";
@@ -72,11 +73,16 @@ export async function runView(el: HTMLElement, route: Route, ctx: ViewContext): 
   } else append(recon, note("No recon.npy yet."));
 }
 
-/** The run's prior at its latent size; empirical priors need files the browser cannot read. */
-export function runPrior(run: RunDetail, dim: number): Prior {
+/**
+ * The prior the run's model pushes its codes toward, at its latent size, or null for models with
+ * none (plain AE, DGAE); empirical priors need files the browser cannot read.
+ */
+export function runPrior(run: RunDetail, dim: number): Prior | null {
   const config = run.config && !("error" in run.config) ? run.config : {};
-  const spec = (config.prior ?? "gaussian") as string | PriorConfig;
-  return createPrior(spec, {
+  const kind = (config.model as { kind?: unknown } | undefined)?.kind;
+  const spec = typeof kind === "string" ? modelPrior(kind, config.prior as string | PriorConfig | undefined) : (config.prior ?? "gaussian");
+  if (spec === null) return null;
+  return createPrior(spec as string | PriorConfig, {
     dim,
     loadMatrix: () => {
       throw new Error("an empirical prior reads a latent file, which the dashboard does not");
