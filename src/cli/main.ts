@@ -41,7 +41,7 @@ const COMMANDS: CommandInstaller[] = [
 export function buildProgram(): Command {
   const program = new Command("sculpt")
     .description("Programmable-prior representation learning: sculpt latent spaces with MMD")
-    .option("--backend <name>", "auto|tensorflow|webgpu|wasm|cpu (or SCULPT_BACKEND)")
+    .option("--backend <name>", "auto|tensorflow|webgpu|native|wasm|cpu (or SCULPT_BACKEND)")
     .showHelpAfterError()
     .exitOverride();
   program.hook("preAction", (cmd) => {
