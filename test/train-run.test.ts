@@ -68,5 +68,8 @@ describe("trainRun", { timeout: 400_000 }, () => {
       trainRun({ ...tiny, prior: "hybrid[gaussian, uniform, gaussian]" }, { outDir: join(root, "p"), backend: "wasm" }),
     ).rejects.toThrow(/3 dimensions but the latent size is 2/);
     expect(existsSync(join(root, "p", "checkpoint.bin"))).toBe(false);
+    await expect(trainRun({ ...tiny, convLayers: 3 }, { outDir: join(root, "c"), backend: "wasm" })).rejects.toThrow(
+      /--depth 3 does not match 2 --channels/,
+    );
   });
 });

@@ -68,6 +68,12 @@ export function resolveTrainConfig(user: UserTrainConfig, shape: readonly [numbe
     throw new SculptError(`model ${model.kind} does not use a programmable prior`, "use --model ae-mmd to push codes toward --prior");
   }
   if (user.epochs !== undefined && user.budget !== undefined) throw new SculptError("give --epochs or --budget, not both");
+  if (user.channels && user.convLayers !== undefined && user.channels.length !== user.convLayers) {
+    throw new SculptError(
+      `--depth ${user.convLayers} does not match ${user.channels.length} --channels`,
+      "give one of them, or as many channels as layers",
+    );
+  }
   const budget = lookup(BUDGETS, user.budget ?? "quick", "budget")(preset);
   return validateTrainConfig({
     dataset: user.dataset,
@@ -75,7 +81,7 @@ export function resolveTrainConfig(user: UserTrainConfig, shape: readonly [numbe
     model: resolveModelConfig(model as { kind: string }),
     prior: entry.usesPrior ? (user.prior ?? "gaussian") : "gaussian",
     latentDim: user.latentDim ?? preset.latentDim,
-    convLayers: user.convLayers ?? preset.convLayers,
+    convLayers: user.channels?.length ?? user.convLayers ?? preset.convLayers,
     channels: user.channels ?? (user.convLayers === undefined ? preset.channels : undefined),
     reconstruction: user.reconstruction,
     epochs: user.epochs ?? budget.epochs,

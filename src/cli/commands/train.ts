@@ -17,6 +17,7 @@ interface TrainFlags {
   lambda?: string;
   latent?: string;
   depth?: string;
+  channels?: string;
   epochs?: string;
   budget?: string;
   batch?: string;
@@ -47,6 +48,7 @@ export function trainCommand(program: Command): void {
     .option("--lambda <l>", "regulariser weight (default 0.3)")
     .option("--latent <d>", "latent size (default: the data set's, paper Table 3)")
     .option("--depth <n>", "number of conv layers (default: the data set's)")
+    .option("--channels <list>", "conv channels, encoder order, e.g. 16,16,32,32 (sets the depth too)")
     .option("--epochs <e>", "epochs (a fraction trains part of the last epoch)")
     .option("--budget <name>", "paper | quick | smoke (default quick)")
     .option("--batch <b>", "batch size (default: 64 with the quick budget, else 512)")
@@ -69,6 +71,7 @@ export function trainCommand(program: Command): void {
           lambda: num(f.lambda, "lambda"),
           latentDim: f.latent ? intOption(f.latent, "latent") : undefined,
           convLayers: f.depth ? intOption(f.depth, "depth") : undefined,
+          channels: f.channels?.split(",").map((c) => intOption(c.trim(), "channels")),
           epochs: num(f.epochs, "epochs"),
           budget: f.budget as BudgetName | undefined,
           batchSize: f.batch ? intOption(f.batch, "batch") : undefined,
