@@ -6,6 +6,9 @@
 // reorders. The TS side (src/engine/native/kernels.ts) checks shapes; this file trusts them.
 #include <napi.h>
 #include <omp.h>
+#include <pthread.h>
+
+#include <csignal>
 
 #include <algorithm>
 #include <cmath>
@@ -36,6 +39,33 @@ dnnl::stream &cpuStream() {
 
 // One lock for the caches and the stream: Node worker threads may share this module.
 std::mutex gLock;
+
+// oneDNN 2.x's generated sgemm kernels point rsp at a heap buffer while they run (oneDNN issue
+// #4845, fixed upstream in 2026): a signal handled meanwhile (the profiler's SIGPROF, SIGINT,
+// SIGCHLD, SIGWINCH) writes its frame into the heap and corrupts it. So calls that run oneDNN hold
+// async signals until they return (two syscalls, ~1.4 us here), and the OpenMP workers, which
+// inherit the mask of the thread that starts them, are started holding them (see Init) and never
+// take any. Faults stay deliverable.
+const sigset_t &asyncSignals() {
+  static const sigset_t set = [] {
+    sigset_t s;
+    sigfillset(&s);
+    for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS, SIGABRT}) sigdelset(&s, sig);
+    return s;
+  }();
+  return set;
+}
+
+class SignalsHeld {
+ public:
+  SignalsHeld() { pthread_sigmask(SIG_BLOCK, &asyncSignals(), &saved_); }
+  ~SignalsHeld() { pthread_sigmask(SIG_SETMASK, &saved_, nullptr); }
+  SignalsHeld(const SignalsHeld &) = delete;
+  SignalsHeld &operator=(const SignalsHeld &) = delete;
+
+ private:
+  sigset_t saved_;
+};
 
 // How oneDNN may lay out activations: 0 = keep the caller's NHWC (no reorders), 1 = let oneDNN
 // choose (blocked layouts, reordered on the way in and out). Filters are always free to choose.
@@ -337,6 +367,7 @@ Geom readGeom(const Napi::Value &v) {
 //   kind 0: a = x, b = filter, out = y;  1: a = dy, b = filter, out = dx;  2: a = x, b = dy, out = dfilter.
 Napi::Value Conv(const Napi::CallbackInfo &info) {
   auto env = info.Env();
+  const SignalsHeld held;
   const int kind = info[0].As<Napi::Number>().Int32Value();
   const Geom g = readGeom(info[1]);
   const size_t xs = size_t(g.n) * g.ih * g.iw * g.ic, ys = size_t(g.n) * g.oh * g.ow * g.oc,
@@ -372,6 +403,7 @@ Napi::Value Conv(const Napi::CallbackInfo &info) {
 // convImpl(kind, geom[, withBias, activation]) -> the oneDNN implementation name chosen for it.
 Napi::Value ConvImpl(const Napi::CallbackInfo &info) {
   auto env = info.Env();
+  const SignalsHeld held;
   const int kind = info[0].As<Napi::Number>().Int32Value();
   const Geom g = readGeom(info[1]);
   std::lock_guard<std::mutex> lock(gLock);
@@ -407,6 +439,7 @@ void activateInPlace(float *c, size_t len, int act, float alpha) {
 // of 1 broadcasts.
 Napi::Value MatMul(const Napi::CallbackInfo &info) {
   auto env = info.Env();
+  const SignalsHeld held;
   const int64_t batchA = info[3].As<Napi::Number>().Int64Value(), batchB = info[4].As<Napi::Number>().Int64Value();
   const int64_t m = info[5].As<Napi::Number>().Int64Value(), n = info[6].As<Napi::Number>().Int64Value(),
                 k = info[7].As<Napi::Number>().Int64Value();
@@ -467,77 +500,149 @@ Napi::Value MatMul(const Napi::CallbackInfo &info) {
 constexpr int64_t kParallelMin = int64_t(1) << 22;
 constexpr int64_t kParallelMinMath = 65536;
 
+// How a binary op's operands map onto its output: out dims (adjacent dims merged where both
+// operands allow) and each operand's stride per dim, 0 where it repeats. The innermost dim has
+// stride 1 or 0 in both, so the inner loop is one of four plain (vectorised) loops.
+constexpr int kMaxRank = 8;
+struct Broadcast {
+  int rank = 1;
+  int64_t dims[kMaxRank] = {1}, sa[kMaxRank] = {1}, sb[kMaxRank] = {1};
+};
+
 // Each loop runs on a local copy of the functor: captured values (alpha) could otherwise alias the
 // float output as far as the compiler knows, which reloads them every element and blocks SIMD.
 template <class F>
-void mapBinary(const float *a, int64_t aLen, const float *b, int64_t bLen, float *out, int64_t n, F f) {
-  const bool parallel = n >= kParallelMin;
-  if (aLen == n && bLen == n) {
-#pragma omp parallel if (parallel)
-    {
-      const F g = f;
-#pragma omp for schedule(static)
-      for (int64_t i = 0; i < n; i++) out[i] = g(a[i], b[i]);
-    }
-  } else if (bLen == 1 || aLen == 1) {
-    const float s = bLen == 1 ? b[0] : a[0];
-    const float *v = bLen == 1 ? a : b;
-    const bool scalarFirst = aLen == 1;
-#pragma omp parallel if (parallel)
-    {
-      const F g = f;
-      if (scalarFirst) {
-#pragma omp for schedule(static)
-        for (int64_t i = 0; i < n; i++) out[i] = g(s, v[i]);
-      } else {
-#pragma omp for schedule(static)
-        for (int64_t i = 0; i < n; i++) out[i] = g(v[i], s);
-      }
-    }
+inline void binaryRow(const float *a, int64_t ia, const float *b, int64_t ib, float *out, int64_t len, const F &f) {
+  const F g = f;
+  if (ia && ib)
+    for (int64_t j = 0; j < len; j++) out[j] = g(a[j], b[j]);
+  else if (ia) {
+    const float y = b[0];
+    for (int64_t j = 0; j < len; j++) out[j] = g(a[j], y);
+  } else if (ib) {
+    const float x = a[0];
+    for (int64_t j = 0; j < len; j++) out[j] = g(x, b[j]);
   } else {
-    // The shorter operand repeats along the leading axes: rows of its length.
-    const bool bRepeats = aLen == n;
-    const int64_t len = bRepeats ? bLen : aLen, rows = n / len;
-#pragma omp parallel if (parallel)
+    const float v = g(a[0], b[0]);
+    for (int64_t j = 0; j < len; j++) out[j] = v;
+  }
+}
+
+template <class F>
+void mapBinary(const float *a, const float *b, float *out, const Broadcast &s, F f) {
+  const int r = s.rank;
+  const int64_t inner = s.dims[r - 1], ia = s.sa[r - 1], ib = s.sb[r - 1];
+  int64_t rows = 1;
+  for (int d = 0; d < r - 1; d++) rows *= s.dims[d];
+  const int64_t n = rows * inner;
+  if (rows == 1) {
+    // One long row: threads take contiguous chunks of it.
+    const int threads = n >= kParallelMin ? omp_get_max_threads() : 1;
+#pragma omp parallel num_threads(threads) if (threads > 1)
     {
-      const F g = f;
-#pragma omp for schedule(static)
-      for (int64_t r = 0; r < rows; r++) {
-        float *o = out + r * len;
-        if (bRepeats) {
-          const float *ar = a + r * len;
-          for (int64_t j = 0; j < len; j++) o[j] = g(ar[j], b[j]);
-        } else {
-          const float *br = b + r * len;
-          for (int64_t j = 0; j < len; j++) o[j] = g(a[j], br[j]);
-        }
+      const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+      const int64_t j0 = n * t / nt, j1 = n * (t + 1) / nt;
+      binaryRow(a + ia * j0, ia, b + ib * j0, ib, out + j0, j1 - j0, f);
+    }
+    return;
+  }
+#pragma omp parallel if (n >= kParallelMin)
+  {
+    const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+    const int64_t r0 = rows * t / nt, r1 = rows * (t + 1) / nt;
+    // The row's index in the outer dims, advanced like an odometer.
+    int64_t idx[kMaxRank] = {0}, oa = 0, ob = 0;
+    for (int64_t rem = r0, d = r - 2; d >= 0; d--) {
+      idx[d] = rem % s.dims[d];
+      rem /= s.dims[d];
+      oa += idx[d] * s.sa[d];
+      ob += idx[d] * s.sb[d];
+    }
+    for (int64_t row = r0; row < r1; row++) {
+      binaryRow(a + oa, ia, b + ob, ib, out + row * inner, inner, f);
+      for (int d = r - 2; d >= 0; d--) {
+        oa += s.sa[d];
+        ob += s.sb[d];
+        if (++idx[d] < s.dims[d]) break;
+        oa -= s.sa[d] * s.dims[d];
+        ob -= s.sb[d] * s.dims[d];
+        idx[d] = 0;
       }
     }
   }
 }
 
+// The layout for operands of aLen and bLen values where the shorter is a scalar or repeats along
+// the leading axes of the longer (callers that pass no layout).
+Broadcast byLengths(int64_t aLen, int64_t bLen) {
+  Broadcast s;
+  const int64_t n = std::max(aLen, bLen), len = std::min(aLen, bLen);
+  if (len == n) return (s.dims[0] = n, s);
+  if (len == 1) return (s.dims[0] = n, s.sa[0] = aLen == n, s.sb[0] = bLen == n, s);
+  s.rank = 2;
+  s.dims[0] = n / len, s.dims[1] = len;
+  s.sa[0] = aLen == n ? len : 0, s.sb[0] = bLen == n ? len : 0;
+  s.sa[1] = s.sb[1] = 1;
+  return s;
+}
+
+// layout: Int32Array [rank, dims..., a strides..., b strides...] (see Broadcast). Checks that
+// every index it can produce stays inside a, b and out.
+Broadcast readBroadcast(const Napi::Value &v, int64_t aLen, int64_t bLen, int64_t outLen) {
+  auto env = v.Env();
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
+    throw Napi::TypeError::New(env, "binary: layout must be an Int32Array");
+  auto arr = v.As<Napi::Int32Array>();
+  const int rank = arr.ElementLength() > 0 ? arr[0] : 0;
+  if (rank < 1 || rank > kMaxRank || arr.ElementLength() != size_t(1 + 3 * rank))
+    throw Napi::RangeError::New(env, "binary: layout must hold rank (1 to 8), then dims and two stride lists");
+  Broadcast s;
+  s.rank = rank;
+  int64_t n = 1, lastA = 0, lastB = 0;
+  for (int d = 0; d < rank; d++) {
+    s.dims[d] = arr[1 + d];
+    s.sa[d] = arr[1 + rank + d];
+    s.sb[d] = arr[1 + 2 * rank + d];
+    if (s.dims[d] < 1 || s.sa[d] < 0 || s.sb[d] < 0) throw Napi::RangeError::New(env, "binary: bad layout");
+    n *= s.dims[d];
+    lastA += (s.dims[d] - 1) * s.sa[d];
+    lastB += (s.dims[d] - 1) * s.sb[d];
+  }
+  if (s.sa[rank - 1] > 1 || s.sb[rank - 1] > 1 || n != outLen || lastA >= aLen || lastB >= bLen)
+    throw Napi::RangeError::New(env, "binary: layout does not fit the arrays");
+  return s;
+}
+
 // Binary op codes shared with TS: 0 add, 1 sub, 2 mul, 3 div, 4 squared difference, 5 max, 6 min.
-// binary(op, a, b, out): out has max(a.length, b.length) values; the shorter operand is a scalar or
-// repeats along the leading axes (TS checks the shapes).
+// binary(op, a, b, out[, layout]): without a layout, out has max(a.length, b.length) values and the
+// shorter operand is a scalar or repeats along the leading axes.
 Napi::Value Binary(const Napi::CallbackInfo &info) {
   auto env = info.Env();
   const int op = info[0].As<Napi::Number>().Int32Value();
-  auto av = info[1].As<Napi::Float32Array>(), bv = info[2].As<Napi::Float32Array>();
-  const int64_t aLen = int64_t(av.ElementLength()), bLen = int64_t(bv.ElementLength());
-  const int64_t n = aLen > bLen ? aLen : bLen;
-  if ((n % aLen) != 0 || (n % bLen) != 0) throw Napi::RangeError::New(env, "binary: lengths do not broadcast");
+  const float *a = floats(info[1], 1, "a"), *b = floats(info[2], 1, "b");
+  const int64_t aLen = int64_t(info[1].As<Napi::Float32Array>().ElementLength()),
+                bLen = int64_t(info[2].As<Napi::Float32Array>().ElementLength());
+  Broadcast s;
+  int64_t n;
+  if (info.Length() > 4 && !info[4].IsUndefined()) {
+    n = int64_t(info[3].As<Napi::TypedArray>().ElementLength());
+    s = readBroadcast(info[4], aLen, bLen, n);
+  } else {
+    n = std::max(aLen, bLen);
+    if ((n % aLen) != 0 || (n % bLen) != 0) throw Napi::RangeError::New(env, "binary: lengths do not broadcast");
+    s = byLengths(aLen, bLen);
+  }
   float *out = floats(info[3], size_t(n), "out");
-  const float *a = floats(info[1], size_t(aLen), "a"), *b = floats(info[2], size_t(bLen), "b");
   const float nan = std::nanf("");
   switch (op) {
-    case 0: mapBinary(a, aLen, b, bLen, out, n, [](float x, float y) { return x + y; }); break;
-    case 1: mapBinary(a, aLen, b, bLen, out, n, [](float x, float y) { return x - y; }); break;
-    case 2: mapBinary(a, aLen, b, bLen, out, n, [](float x, float y) { return x * y; }); break;
-    case 3: mapBinary(a, aLen, b, bLen, out, n, [](float x, float y) { return x / y; }); break;
-    case 4: mapBinary(a, aLen, b, bLen, out, n, [](float x, float y) { return (x - y) * (x - y); }); break;
+    case 0: mapBinary(a, b, out, s, [](float x, float y) { return x + y; }); break;
+    case 1: mapBinary(a, b, out, s, [](float x, float y) { return x - y; }); break;
+    case 2: mapBinary(a, b, out, s, [](float x, float y) { return x * y; }); break;
+    case 3: mapBinary(a, b, out, s, [](float x, float y) { return x / y; }); break;
+    case 4: mapBinary(a, b, out, s, [](float x, float y) { return (x - y) * (x - y); }); break;
     // Like Math.max/min: NaN wins.
-    case 5: mapBinary(a, aLen, b, bLen, out, n, [nan](float x, float y) { return x != x || y != y ? nan : (x > y ? x : y); }); break;
-    case 6: mapBinary(a, aLen, b, bLen, out, n, [nan](float x, float y) { return x != x || y != y ? nan : (x < y ? x : y); }); break;
+    case 5: mapBinary(a, b, out, s, [nan](float x, float y) { return x != x || y != y ? nan : (x > y ? x : y); }); break;
+    case 6: mapBinary(a, b, out, s, [nan](float x, float y) { return x != x || y != y ? nan : (x < y ? x : y); }); break;
     default: throw Napi::RangeError::New(env, "binary: unknown op");
   }
   return env.Undefined();
@@ -585,12 +690,14 @@ Napi::Value Unary(const Napi::CallbackInfo &info) {
   return env.Undefined();
 }
 
-// sumAxes(x, out, outer, inner, overOuter): x viewed as [outer, inner]; sums over outer (out has
-// inner values: bias gradients) or over inner (out has outer values). Doubles accumulate, like JS.
+// sumAxes(x, out, outer, inner, overOuter[, scale]): x viewed as [outer, inner]; sums over outer
+// (out has inner values: bias gradients) or over inner (out has outer values), times scale (a
+// mean's 1/count). Doubles accumulate, like JS.
 Napi::Value SumAxes(const Napi::CallbackInfo &info) {
   auto env = info.Env();
   const int64_t outer = info[2].As<Napi::Number>().Int64Value(), inner = info[3].As<Napi::Number>().Int64Value();
   const bool overOuter = info[4].As<Napi::Boolean>().Value();
+  const double scale = info.Length() > 5 ? info[5].As<Napi::Number>().DoubleValue() : 1.0;
   const float *x = floats(info[0], size_t(outer * inner), "x");
   float *out = floats(info[1], size_t(overOuter ? inner : outer), "out");
   if (!overOuter) {
@@ -599,7 +706,7 @@ Napi::Value SumAxes(const Napi::CallbackInfo &info) {
       double s = 0;
       const float *row = x + r * inner;
       for (int64_t j = 0; j < inner; j++) s += row[j];
-      out[r] = float(s);
+      out[r] = float(s * scale);
     }
     return env.Undefined();
   }
@@ -618,18 +725,22 @@ Napi::Value SumAxes(const Napi::CallbackInfo &info) {
   for (int64_t j = 0; j < inner; j++) {
     double s = 0;
     for (int t = 0; t < threads; t++) s += partial[size_t(t) * inner + j];
-    out[j] = float(s);
+    out[j] = float(s * scale);
   }
   return env.Undefined();
 }
 
 Napi::Value Configure(const Napi::CallbackInfo &info) {
   auto env = info.Env();
+  const SignalsHeld held;
   auto opts = info[0].As<Napi::Object>();
   std::lock_guard<std::mutex> lock(gLock);
   if (opts.Has("threads")) {
     const int t = opts.Get("threads").As<Napi::Number>().Int32Value();
     if (t > 0) omp_set_num_threads(t);
+    // Any new workers start here, holding async signals like the first ones.
+#pragma omp parallel
+    { (void)omp_get_thread_num(); }
   }
   if (opts.Has("activationLayout")) {
     gActivationLayout = opts.Get("activationLayout").As<Napi::Number>().Int32Value();
@@ -648,6 +759,12 @@ Napi::Value Info(const Napi::CallbackInfo &info) {
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  {
+    // Start the OpenMP workers now, holding async signals, so that they never take one (above).
+    const SignalsHeld held;
+#pragma omp parallel
+    { (void)omp_get_thread_num(); }
+  }
   exports.Set("conv", Napi::Function::New(env, Conv));
   exports.Set("convImpl", Napi::Function::New(env, ConvImpl));
   exports.Set("matmul", Napi::Function::New(env, MatMul));

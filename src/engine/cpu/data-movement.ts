@@ -11,6 +11,18 @@ type Values = Float32Array | Int32Array | Uint8Array;
 interface CpuLike {
   data: { get(id: object): { values: unknown } };
   makeTensorInfo(shape: number[], dtype: tf.DataType, values: Values): tf.TensorInfo;
+  /** Recycled float memory with unspecified contents (the native backend's pool). */
+  alloc?(n: number): Float32Array;
+}
+
+/** An output array like `like`: from the backend's pool when it has one (a fresh array costs page faults). */
+function outputLike(backend: CpuLike, like: Values, n: number, fill: number | null): Values {
+  if (like instanceof Float32Array && backend.alloc) {
+    const out = backend.alloc(n);
+    return fill === null ? out : out.fill(fill);
+  }
+  const out = new (like.constructor as { new (n: number): Values })(n);
+  return fill ? out.fill(fill) : out;
 }
 
 const stridesOf = (shape: number[]) => {
@@ -69,7 +81,12 @@ export function dataMovementKernels(backendName: string): tf.KernelConfig[] {
     if (!typed(values) || x.shape.length === 0) return fallback("Slice")(args);
     const { begin, size } = args.attrs as { begin: number | number[]; size: number | number[] };
     const [b, s] = tf.slice_util.parseSliceParams(x as unknown as tf.Tensor, begin, size);
-    const out = new (values.constructor as { new (n: number): Values })(s.reduce((a, c) => a * c, 1));
+    const out = outputLike(
+      backend,
+      values,
+      s.reduce((a, c) => a * c, 1),
+      null,
+    );
     if (out.length > 0) copyBox(values, x.shape, b, out, s, new Array(s.length).fill(0), s);
     return backend.makeTensorInfo(s, x.dtype, out);
   };
@@ -80,8 +97,12 @@ export function dataMovementKernels(backendName: string): tf.KernelConfig[] {
     if (!typed(values) || x.shape.length === 0) return fallback("PadV2")(args);
     const { paddings, constantValue } = args.attrs as { paddings: [number, number][]; constantValue: number };
     const outShape = x.shape.map((d, i) => paddings[i][0] + d + paddings[i][1]);
-    const out = new (values.constructor as { new (n: number): Values })(outShape.reduce((a, c) => a * c, 1));
-    if (constantValue !== 0) out.fill(constantValue);
+    const out = outputLike(
+      backend,
+      values,
+      outShape.reduce((a, c) => a * c, 1),
+      constantValue,
+    );
     if (values.length > 0)
       copyBox(
         values,

@@ -7,8 +7,12 @@
 /** oneDNN convolution directions, as the addon numbers them. */
 export const ConvKind = { forward: 0, backwardData: 1, backwardWeights: 2 } as const;
 
-/** Elementwise ops below this size stay in JavaScript: a native call and thread wake-up cost more. */
-export const NATIVE_MIN_ELEMENTS = 16384;
+/**
+ * Elementwise ops below this size stay in JavaScript, where a small same-shape loop costs less
+ * than a native call (~5 us). Broadcasts go native from any size: tfjs-backend-cpu computes their
+ * indices element by element (~25 ns each).
+ */
+export const NATIVE_MIN_ELEMENTS = 4096;
 
 /** Binary op codes of the addon's `binary`. */
 export const BINARY_CODES = { Add: 0, Sub: 1, Multiply: 2, RealDiv: 3, SquaredDifference: 4, Maximum: 5, Minimum: 6 } as const;
@@ -75,12 +79,16 @@ export interface NativeAddon {
     activation?: number,
     alpha?: number,
   ): void;
-  /** out = a ∘ b elementwise; the shorter operand is a scalar or repeats along leading axes. */
-  binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array): void;
+  /**
+   * out = a ∘ b elementwise. Without a layout, the shorter operand is a scalar or repeats along
+   * leading axes; a layout is [rank, dims..., a strides..., b strides...] over out's (merged) dims,
+   * stride 0 where an operand repeats, innermost strides 0 or 1 (see broadcastLayout).
+   */
+  binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array, layout?: Int32Array): void;
   /** out = f(x) elementwise (alpha: Step's value at x ≤ 0, LeakyRelu's slope). */
   unary(op: number, x: Float32Array, out: Float32Array, alpha?: number): void;
-  /** x as [outer, inner]: sums over outer (out: inner values) or over inner (out: outer values). */
-  sumAxes(x: Float32Array, out: Float32Array, outer: number, inner: number, overOuter: boolean): void;
+  /** x as [outer, inner]: sums over outer (out: inner values) or over inner (out: outer values), times scale (default 1). */
+  sumAxes(x: Float32Array, out: Float32Array, outer: number, inner: number, overOuter: boolean, scale?: number): void;
   /** threads: OpenMP threads; activationLayout: 0 keeps NHWC for oneDNN, 1 lets it pick (benchmarks). */
   configure(options: { threads?: number; activationLayout?: number }): void;
   info(): { onednn: string; threads: number; cachedPlans: number };

@@ -1,8 +1,8 @@
 /**
  * The kernels the `native` backend runs in the addon instead of tfjs-backend-cpu's JavaScript:
  * Conv2D and its two gradients, FusedConv2D (bias and activation fused by oneDNN), BatchMatMul and
- * _FusedMatMul, and on large float32 tensors the common elementwise ops and Sum (both threads, no
- * per-element index arithmetic when broadcasting). Each reads the cpu backend's plain Float32Arrays, so tensors never move. Anything
+ * _FusedMatMul, the common elementwise ops on float32 tensors (large ones, and every broadcast:
+ * no per-element index arithmetic), and Sum and Mean over leading or trailing axes. Each reads the cpu backend's plain Float32Arrays, so tensors never move. Anything
  * the addon does not cover (prelu, odd broadcasts, non-float32) goes to the cpu kernel of the same
  * name; `nativeStats.fallbacks` counts those, so tests can tell a native result from a fallback.
  */
@@ -223,21 +223,70 @@ function forLargeFloats(name: string, isLarge: (args: Args) => boolean, run: (ar
 
 const allFloat = (args: Args) => Object.values(args.inputs).every((t) => t?.dtype === "float32");
 
-/** True when `shape` broadcasts to `out` as a scalar, as the whole, or repeated along leading axes. */
-function repeatsAlongLeading(shape: number[], out: number[]): boolean {
-  const size = tf.util.sizeFromShape(shape);
-  if (size === 1 || size === tf.util.sizeFromShape(out)) return true;
-  const first = shape.findIndex((d) => d !== 1);
-  const core = shape.slice(first);
-  return tf.util.arraysEqual(core, out.slice(out.length - core.length));
+/** The addon allows this many dims in a broadcast layout. */
+const MAX_LAYOUT_RANK = 8;
+
+/**
+ * The addon's layout for a ∘ b broadcast to `out`: out's dims, adjacent ones merged where each
+ * operand varies along both or along neither, then each operand's strides over those dims (0 where
+ * it repeats). Null when more dims than the addon takes remain.
+ */
+export function broadcastLayout(aShape: readonly number[], bShape: readonly number[], out: readonly number[]): Int32Array | null {
+  const r = out.length;
+  const at = (shape: readonly number[], i: number) => shape[i - (r - shape.length)] ?? 1;
+  // Each merged dim: its size and whether a and b vary along it.
+  const dims: { size: number; a: boolean; b: boolean }[] = [];
+  for (let i = 0; i < r; i++) {
+    if (out[i] === 1) continue;
+    const a = at(aShape, i) !== 1;
+    const b = at(bShape, i) !== 1;
+    const last = dims[dims.length - 1];
+    if (last && last.a === a && last.b === b) last.size *= out[i];
+    else dims.push({ size: out[i], a, b });
+  }
+  if (dims.length === 0) dims.push({ size: 1, a: true, b: true });
+  if (dims.length > MAX_LAYOUT_RANK) return null;
+  const strides = (varies: (d: (typeof dims)[number]) => boolean) => {
+    const s = new Array<number>(dims.length).fill(0);
+    let step = 1;
+    for (let i = dims.length - 1; i >= 0; i--) {
+      if (!varies(dims[i])) continue;
+      s[i] = step;
+      step *= dims[i].size;
+    }
+    return s;
+  };
+  return Int32Array.from([dims.length, ...dims.map((d) => d.size), ...strides((d) => d.a), ...strides((d) => d.b)]);
+}
+
+/** x's contiguous reduction axes as the addon's [outer, inner] view, or null when they are not leading or trailing. */
+function reductionView(x: tf.TensorInfo, axis: number | number[], keepDims: boolean) {
+  const rank = x.shape.length;
+  const axes = [...tf.util.parseAxisParam(axis, x.shape)].sort((p, q) => p - q);
+  if (axes.length === 0 || axes.some((d, i) => i > 0 && d !== axes[i - 1] + 1)) return null;
+  const leading = axes[0] === 0;
+  if (!leading && axes[axes.length - 1] !== rank - 1) return null;
+  const split = leading ? axes.length : axes[0];
+  const outer = tf.util.sizeFromShape(x.shape.slice(0, split));
+  const inner = tf.util.sizeFromShape(x.shape.slice(split));
+  let [outShape] = tf.backend_util.computeOutAndReduceShapes(x.shape, axes);
+  if (keepDims) outShape = tf.backend_util.expandShapeToKeepDim(outShape, axes);
+  return { outer, inner, leading, outShape, count: leading ? outer : inner };
 }
 
 function elementwiseKernels(addon: NativeAddon): tf.KernelConfig[] {
+  const size = (t: tf.TensorInfo | undefined) => tf.util.sizeFromShape(t!.shape);
   const binary = Object.entries(BINARY_CODES).map(([name, op]) =>
     forLargeFloats(
       name,
-      (args) =>
-        allFloat(args) && Math.max(...Object.values(args.inputs).map((t) => tf.util.sizeFromShape(t!.shape))) >= NATIVE_MIN_ELEMENTS,
+      (args) => {
+        if (!allFloat(args)) return false;
+        const { a, b } = args.inputs;
+        const n = Math.max(size(a), size(b));
+        // Same shapes and scalars are plain loops in JS too; other broadcasts are not.
+        const plain = tf.util.arraysEqual(a!.shape, b!.shape) || size(a) === 1 || size(b) === 1;
+        return n >= NATIVE_MIN_ELEMENTS || (!plain && n > 0);
+      },
       (args) => {
         const backend = args.backend as MathBackendCPU;
         const { a, b } = inputs(args, "a", "b");
@@ -249,9 +298,10 @@ function elementwiseKernels(addon: NativeAddon): tf.KernelConfig[] {
         }
         const av = floats(backend, a);
         const bv = floats(backend, b);
-        if (!av || !bv || !repeatsAlongLeading(a.shape, outShape) || !repeatsAlongLeading(b.shape, outShape)) return null;
+        const layout = broadcastLayout(a.shape, b.shape, outShape);
+        if (!av || !bv || !layout) return null;
         const out = output(backend, tf.util.sizeFromShape(outShape));
-        addon.binary(op, av, bv, out);
+        addon.binary(op, av, bv, out, layout);
         return backend.makeTensorInfo(outShape, "float32", out);
       },
     ),
@@ -259,7 +309,7 @@ function elementwiseKernels(addon: NativeAddon): tf.KernelConfig[] {
   const unary = Object.entries(UNARY_CODES).map(([name, op]) =>
     forLargeFloats(
       name,
-      (args) => allFloat(args) && tf.util.sizeFromShape(args.inputs.x!.shape) >= NATIVE_MIN_ELEMENTS,
+      (args) => allFloat(args) && size(args.inputs.x) >= NATIVE_MIN_ELEMENTS,
       (args) => {
         const backend = args.backend as MathBackendCPU;
         const { x } = inputs(args, "x");
@@ -271,31 +321,28 @@ function elementwiseKernels(addon: NativeAddon): tf.KernelConfig[] {
       },
     ),
   );
-  // Sums over leading axes are bias gradients; tfjs-backend-cpu transposes them first.
-  const sum = forLargeFloats(
-    tf.Sum,
-    (args) => allFloat(args) && tf.util.sizeFromShape(args.inputs.x!.shape) >= NATIVE_MIN_ELEMENTS,
-    (args) => {
-      const backend = args.backend as MathBackendCPU;
-      const { x } = inputs(args, "x");
-      const { axis, keepDims } = args.attrs as unknown as tf.SumAttrs;
-      const rank = x.shape.length;
-      const axes = [...tf.util.parseAxisParam(axis, x.shape)].sort((p, q) => p - q);
-      const xv = floats(backend, x);
-      if (!xv || axes.length === 0 || axes.some((d, i) => i > 0 && d !== axes[i - 1] + 1)) return null;
-      const leading = axes[0] === 0;
-      if (!leading && axes[axes.length - 1] !== rank - 1) return null;
-      const split = leading ? axes.length : axes[0];
-      const outer = tf.util.sizeFromShape(x.shape.slice(0, split));
-      const inner = tf.util.sizeFromShape(x.shape.slice(split));
-      let [outShape] = tf.backend_util.computeOutAndReduceShapes(x.shape, axes);
-      if (keepDims) outShape = tf.backend_util.expandShapeToKeepDim(outShape, axes);
-      const out = output(backend, leading ? inner : outer);
-      addon.sumAxes(xv, out, outer, inner, leading);
-      return backend.makeTensorInfo(outShape, "float32", out);
-    },
-  );
-  return [...binary, ...unary, sum];
+  // Sums and means over leading axes are bias gradients and batch means; tfjs-backend-cpu
+  // transposes those first, and its Mean divides every element before summing.
+  const reduction = (name: string, mean: boolean) =>
+    forLargeFloats(
+      name,
+      (args) => allFloat(args) && size(args.inputs.x) >= NATIVE_MIN_ELEMENTS,
+      (args) => {
+        const backend = args.backend as MathBackendCPU;
+        const { x } = inputs(args, "x");
+        const { axis, keepDims } = args.attrs as unknown as tf.SumAttrs;
+        const xv = floats(backend, x);
+        const view = reductionView(x, axis, keepDims);
+        if (!xv || !view) return null;
+        const out = output(backend, view.leading ? view.inner : view.outer);
+        // A reduction to one value runs along the row (the addon's per-column sums are for many columns).
+        const whole = view.leading && view.inner === 1;
+        const [outer, inner] = whole ? [1, view.outer] : [view.outer, view.inner];
+        addon.sumAxes(xv, out, outer, inner, view.leading && !whole, mean ? 1 / view.count : 1);
+        return backend.makeTensorInfo(view.outShape, "float32", out);
+      },
+    );
+  return [...binary, ...unary, reduction(tf.Sum, false), reduction(tf.Mean, true)];
 }
 
 /** Every kernel the addon takes over, registered under backendName 'native'. */

@@ -5,12 +5,17 @@
  * also checks that the addon, not the cpu fallback, computed it.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import * as tf from "../../core/tf.js";
 import { initBackend } from "../../node/backend.js";
-import { loadNativeAddon } from "../../node/native.js";
+import { loadNativeAddon, NATIVE_ADDON_PATH } from "../../node/native.js";
 import { mmd } from "../../core/divergences/mmd.js";
 import { expectNoLeak } from "../../../test/helpers.js";
 import { NativeBackend, nativeStats, UNARY_CODES } from "./index.js";
+import { broadcastLayout } from "./kernels.js";
 
 const load = loadNativeAddon();
 
@@ -226,6 +231,10 @@ describe.skipIf(!load.addon)(`native backend vs cpu${load.addon ? "" : ` (skippe
     ["bias as [1,1,1,C]", BIG, [1, 1, 1, 64]],
     ["trailing block", BIG, [16, 64]],
     ["smaller first operand", [64], BIG],
+    ["along a middle axis", [64, 1, 512], [1, 4, 512]],
+    ["an outer product", [64, 1], [1, 64]],
+    ["both ways at once, rank 5", [2, 1, 3, 1, 5], [1, 4, 3, 6, 1]],
+    ["small, along the last axis", [8, 1], [8, 3]],
   ];
   const BINARY = {
     add: tf.Add,
@@ -249,13 +258,30 @@ describe.skipIf(!load.addon)(`native backend vs cpu${load.addon ? "" : ` (skippe
     });
   }
 
-  it("a broadcast along a middle axis falls back to cpu, correctly", async () => {
+  it("a broadcast of more than 8 alternating dims falls back to cpu, correctly", async () => {
+    const a = [2, 1, 2, 1, 2, 1, 2, 1, 2];
+    const b = [1, 2, 1, 2, 1, 2, 1, 2, 1];
     await initBackend("native");
     const before = nativeStats.fallbacks[tf.Add] ?? 0;
-    const [got] = await on("native", () => [tf.add(rand([64, 1, 512], 1), rand([1, 4, 512], 2))]);
+    const [got] = await on("native", () => [tf.add(rand(a, 1), rand(b, 2))]);
     expect(nativeStats.fallbacks[tf.Add]).toBe(before + 1);
-    const [want] = await on("cpu", () => [tf.add(rand([64, 1, 512], 1), rand([1, 4, 512], 2))]);
+    const [want] = await on("cpu", () => [tf.add(rand(a, 1), rand(b, 2))]);
     expect(relError(got, want)).toBe(0);
+  });
+
+  it("broadcast layouts merge dims where both operands allow", () => {
+    expect(Array.from(broadcastLayout([64, 1, 512], [1, 4, 512], [64, 4, 512])!)).toEqual([3, 64, 4, 512, 512, 0, 1, 0, 512, 1]);
+    // Bias over channels: the leading dims merge into one.
+    expect(Array.from(broadcastLayout([8, 5, 5, 3], [3], [8, 5, 5, 3])!)).toEqual([2, 200, 3, 3, 1, 0, 1]);
+    expect(Array.from(broadcastLayout([4, 6], [], [4, 6])!)).toEqual([1, 24, 1, 0]);
+    expect(Array.from(broadcastLayout([1, 1], [1], [1, 1])!)).toEqual([1, 1, 1, 1]);
+  });
+
+  it("rejects a layout that would read past an operand", () => {
+    const a = new Float32Array(6);
+    const out = new Float32Array(12);
+    // 2×6 output from a 6-value a with stride 6: its second row is out of bounds.
+    expect(() => load.addon!.binary(0, a, new Float32Array(1), out, Int32Array.from([2, 2, 6, 6, 1, 0, 0]))).toThrow(/does not fit/);
   });
 
   it("unary ops", async () => {
@@ -290,6 +316,13 @@ describe.skipIf(!load.addon)(`native backend vs cpu${load.addon ? "" : ` (skippe
     }, [tf.Sum]);
   });
 
+  it("means over leading axes, trailing axes and all axes (a loss)", async () => {
+    await agrees(() => {
+      const x = rand(BIG, 1);
+      return [x.mean([0, 1, 2]), x.mean([0, 1, 2], true), x.mean([2, 3]), x.mean(-1), x.mean(), x.add(1).mean()];
+    }, [tf.Mean]);
+  });
+
   it("keeps an array read with dataSync() intact after its tensor is disposed and memory is recycled", async () => {
     await initBackend("native");
     const x = rand(BIG, 1);
@@ -318,6 +351,60 @@ describe.skipIf(!load.addon)(`native backend vs cpu${load.addon ? "" : ` (skippe
     for (let i = 0; i < 20; i++) tf.tidy(() => tf.neg(x).sum().dataSync());
     expect(view.dataSync()).toEqual(want[0]);
     tf.dispose([x, view]);
+  });
+
+  it("slices and pads on recycled memory agree with cpu", async () => {
+    await initBackend("native");
+    // Leave arrays of the output sizes in the pool, full of other values.
+    tf.tidy(() => [tf.relu(rand([4, 11, 11, 64], 5)), tf.relu(rand([4, 12, 12, 64], 6))]).forEach((t) => t.dispose());
+    const reused = (tf.backend() as NativeBackend).reused;
+    const crop = () => {
+      const x = rand([4, 12, 12, 64], 1);
+      const y = rand([4, 11, 11, 64], 2);
+      return [
+        tf.slice(x, [0, 0, 0, 0], [4, 11, 11, 64]),
+        tf.pad(y, [
+          [0, 0],
+          [0, 1],
+          [0, 1],
+          [0, 0],
+        ]),
+        tf.pad(
+          y,
+          [
+            [0, 0],
+            [1, 0],
+            [0, 1],
+            [0, 0],
+          ],
+          2.5,
+        ),
+      ];
+    };
+    const got = await on("native", crop);
+    expect((tf.backend() as NativeBackend).reused).toBeGreaterThan(reused);
+    const want = await on("cpu", crop);
+    want.forEach((w, i) => expect(relError(got[i], w), `output ${i}`).toBe(0));
+  });
+
+  it("survives signals during oneDNN's sgemm (the profiler's SIGPROF), which corrupted the heap before", () => {
+    // oneDNN 2.x's sgemm kernels point rsp into the heap; a profiled loop of dense-layer products
+    // aborted with "corrupted size vs. prev_size" within a second until the addon held signals.
+    const dir = mkdtempSync(join(tmpdir(), "sculpt-sigprof-"));
+    const script = `
+      const addon = require(${JSON.stringify(NATIVE_ADDON_PATH)});
+      const [m, n, k] = [64, 256, 2304];
+      const a = new Float32Array(m * k).fill(0.5), b = new Float32Array(k * n).fill(0.25), c = new Float32Array(m * n);
+      const end = Date.now() + 1500;
+      while (Date.now() < end) addon.matmul(a, b, c, 1, 1, m, n, k, false, false, null, 0, 0, 0);
+      if (Math.abs(c[0] - 0.125 * k) > 1e-2) throw new Error("wrong product " + c[0]);`;
+    try {
+      const r = spawnSync(process.execPath, ["--cpu-prof", `--cpu-prof-dir=${dir}`, "-e", script], { encoding: "utf8", timeout: 60_000 });
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("leaks no tensors", async () => {
