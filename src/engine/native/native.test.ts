@@ -91,6 +91,10 @@ const CONVS: Record<string, ConvCase> = {
     ],
   },
   "1→1 channel, batch 1": { x: [1, 6, 6, 1], filter: [4, 4, 1, 1], strides: 2, pad: "same" },
+  // Few input channels take the addon's own data gradient: its edges and strides.
+  "1→8, valid, an unused last row/column": { x: [2, 6, 6, 1], filter: [3, 3, 1, 8], strides: 2, pad: "valid" },
+  "2→8, mixed strides, odd sizes": { x: [3, 9, 8, 2], filter: [3, 2, 2, 8], strides: [2, 1], pad: "same" },
+  "1→32, the 84 px layer at batch 3": { x: [3, 84, 84, 1], filter: [4, 4, 1, 32], strides: 2, pad: "same" },
   "the paper's 4×4 stride-2 layer, 32→32": { x: [4, 16, 16, 32], filter: [4, 4, 32, 32], strides: 2, pad: "same" },
 };
 
