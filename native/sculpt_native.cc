@@ -7,6 +7,7 @@
 #include <napi.h>
 #include <omp.h>
 #include <pthread.h>
+#include <unistd.h>
 
 #include <csignal>
 
@@ -782,6 +783,7 @@ Napi::Value Info(const Napi::CallbackInfo &info) {
   out.Set("onednn", std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->patch));
   out.Set("threads", omp_get_max_threads());
   out.Set("cachedPlans", double(gPlans.size()));
+  out.Set("memoryBytes", double(sysconf(_SC_PHYS_PAGES)) * double(sysconf(_SC_PAGE_SIZE)));
   return out;
 }
 

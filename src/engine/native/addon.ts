@@ -91,5 +91,6 @@ export interface NativeAddon {
   sumAxes(x: Float32Array, out: Float32Array, outer: number, inner: number, overOuter: boolean, scale?: number): void;
   /** threads: OpenMP threads; activationLayout: 0 keeps NHWC for oneDNN, 1 lets it pick (benchmarks). */
   configure(options: { threads?: number; activationLayout?: number }): void;
-  info(): { onednn: string; threads: number; cachedPlans: number };
+  /** memoryBytes: the machine's physical memory (sizes the array pool). */
+  info(): { onednn: string; threads: number; cachedPlans: number; memoryBytes: number };
 }

@@ -7,13 +7,13 @@
 import * as tf from "../../core/tf.js";
 import type { NativeAddon } from "./addon.js";
 import { nativeKernelConfigs } from "./kernels.js";
-import { NativeBackend } from "./backend.js";
+import { defaultPoolBytes, NativeBackend } from "./backend.js";
 import { dataMovementKernels } from "../cpu/data-movement.js";
 
 export type { NativeAddon } from "./addon.js";
 export { ConvKind, ACTIVATION_CODES, BINARY_CODES, UNARY_CODES, NATIVE_MIN_ELEMENTS } from "./addon.js";
 export { nativeStats } from "./kernels.js";
-export { NativeBackend } from "./backend.js";
+export { defaultPoolBytes, NativeBackend } from "./backend.js";
 
 export const NATIVE_BACKEND = "native";
 
@@ -28,5 +28,6 @@ export function registerNativeBackend(addon: NativeAddon): void {
   }
   for (const k of own) tf.registerKernel(k);
   // Lowest priority: used only when asked for by name.
-  tf.registerBackend(NATIVE_BACKEND, () => new NativeBackend(), -1);
+  const pool = defaultPoolBytes(addon.info().memoryBytes);
+  tf.registerBackend(NATIVE_BACKEND, () => new NativeBackend(pool), -1);
 }

@@ -14,7 +14,7 @@ import { initBackend } from "../../node/backend.js";
 import { loadNativeAddon, NATIVE_ADDON_PATH } from "../../node/native.js";
 import { mmd } from "../../core/divergences/mmd.js";
 import { expectNoLeak } from "../../../test/helpers.js";
-import { NativeBackend, nativeStats, UNARY_CODES } from "./index.js";
+import { defaultPoolBytes, NativeBackend, nativeStats, UNARY_CODES } from "./index.js";
 import { broadcastLayout } from "./kernels.js";
 
 const load = loadNativeAddon();
@@ -97,6 +97,31 @@ const CONVS: Record<string, ConvCase> = {
   "1→32, the 84 px layer at batch 3": { x: [3, 84, 84, 1], filter: [4, 4, 1, 32], strides: 2, pad: "same" },
   "the paper's 4×4 stride-2 layer, 32→32": { x: [4, 16, 16, 32], filter: [4, 4, 32, 32], strides: 2, pad: "same" },
 };
+
+describe("the native backend's array pool", () => {
+  it("reuses disposed arrays and, past its limit, drops the ones pooled longest ago", () => {
+    const backend = new NativeBackend(40_000); // two arrays of 4096 floats (16 KB each), not three
+    const tensors = [4096, 4096, 5000].map((n) => {
+      const values = backend.alloc(n);
+      return { values, info: backend.makeTensorInfo([n], "float32", values) };
+    });
+    // Disposed in order: a and b are pooled, then c (20 KB) pushes a out.
+    tensors.forEach((t) => backend.disposeData(t.info.dataId));
+    const [a, b, c] = tensors.map((t) => t.values);
+    expect(backend.reused).toBe(0);
+    expect(backend.alloc(5000)).toBe(c);
+    expect(backend.alloc(4096)).toBe(b);
+    expect(backend.alloc(4096)).not.toBe(a);
+    expect(backend.reused).toBe(2);
+    backend.dispose();
+  });
+
+  it("is sized from the machine's memory: a quarter, within 256 MB and 3 GB", () => {
+    expect(defaultPoolBytes(24 * 2 ** 30)).toBe(3 * 2 ** 30);
+    expect(defaultPoolBytes(8 * 2 ** 30)).toBe(2 * 2 ** 30);
+    expect(defaultPoolBytes(0)).toBe(256 * 2 ** 20);
+  });
+});
 
 describe.skipIf(!load.addon)(`native backend vs cpu${load.addon ? "" : ` (skipped: ${load.reason})`}`, () => {
   beforeAll(async () => {
