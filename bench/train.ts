@@ -28,7 +28,7 @@ import { initBackend } from "../src/node/backend.js";
 import { loadDataset } from "../src/node/data/index.js";
 import { createPrior } from "../src/core/priors/index.js";
 import { validateTrainConfig } from "../src/core/train/config.js";
-import { createTrainable } from "../src/core/train/train.js";
+import { createTrainable } from "../src/core/train/setup.js";
 import { Rng } from "../src/core/random.js";
 import { presetFor } from "../src/core/nets/presets.js";
 

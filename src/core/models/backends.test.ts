@@ -14,7 +14,8 @@ import * as tf from "../tf.js";
 import { xy } from "../data/xy.js";
 import { createPrior } from "../priors/index.js";
 import { validateTrainConfig } from "../train/config.js";
-import { encodeImages, train } from "../train/train.js";
+import { encodeImages } from "../train/inference.js";
+import { train } from "../train/train.js";
 import { MODELS, type ModelName } from "./index.js";
 import { close, describeBackends, useBackend } from "../../../test/helpers.js";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Rng } from "../random.js";
 import { createPrior } from "../priors/index.js";
-import { isCollapsed, priorVariances, relativeVariances } from "./train.js";
+import { isCollapsed, priorVariances, relativeVariances } from "./collapse.js";
 
 /** Running sums of an n×d code matrix, as the training loop accumulates them. */
 function sums(codes: number[][]) {

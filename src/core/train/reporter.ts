@@ -2,7 +2,13 @@
  * Progress goes out through reporters with optional hooks (vitest's Reporter): the CLI progress
  * bar, the JSON-lines log and the dashboard implement only what they need.
  */
-import type { HistoryRecordLike } from "./train.js";
+
+/** One epoch's line of history.jsonl: its mean loss terms and code statistics. */
+export interface HistoryRecordLike {
+  epoch: number;
+  step: number;
+  [key: string]: number;
+}
 
 export interface StepInfo {
   epoch: number;

@@ -1,0 +1,69 @@
+/**
+ * One run's trainable parts, built from its config: the model's hooks, the network they need
+ * (paper Table 3 via nets/presets.ts) and the optimiser (paper A.1: Adam).
+ */
+import * as tf from "../tf.js";
+import { convAutoencoder, defaultChannels, type ArchSpec } from "../nets/arch.js";
+import { buildNetworks, type Networks } from "../nets/build.js";
+import { modelEntry, resolveModelConfig, type ModelInstance } from "../models/index.js";
+import type { TrainConfig } from "./config.js";
+
+type Shape = readonly [number, number, number];
+
+/** The networks, model hooks and optimiser of one run. */
+export interface Trainable {
+  arch: ArchSpec;
+  nets: Networks;
+  model: ModelInstance;
+  optimizer: tf.AdamOptimizer;
+  dispose(): void;
+}
+
+/** The model's loss hooks and variables for images of `shape`. */
+export function createModel(config: TrainConfig, shape: Shape, datasetSize: number): ModelInstance {
+  const modelConfig = resolveModelConfig(config.model);
+  return modelEntry(modelConfig.kind).create(modelConfig, {
+    latentDim: config.latentDim,
+    numPixels: shape[0] * shape[1] * shape[2],
+    datasetSize,
+    reconstruction: config.reconstruction,
+    seed: config.seed,
+  });
+}
+
+/** The encoder/decoder layout; the model decides the encoder's output and the decoder's input sizes. */
+export function networkArch(config: TrainConfig, shape: Shape, model: Pick<ModelInstance, "encoderOutputs" | "decoderInputs">): ArchSpec {
+  return convAutoencoder({
+    shape,
+    latentDim: config.latentDim,
+    channels: config.channels ?? defaultChannels(config.convLayers),
+    encoderOutputs: model.encoderOutputs,
+    decoderInputs: model.decoderInputs,
+    reconstructionLoss: config.reconstruction,
+  });
+}
+
+export function createTrainable(config: TrainConfig, shape: Shape, datasetSize: number): Trainable {
+  const model = createModel(config, shape, datasetSize);
+  const arch = networkArch(config, shape, model);
+  const nets = buildNetworks(arch, config.seed, model.decoderInputs);
+  const optimizer = tf.train.adam(config.lr);
+  return {
+    arch,
+    nets,
+    model,
+    optimizer,
+    dispose() {
+      nets.encoder.dispose();
+      nets.decoder.dispose();
+      model.dispose();
+      optimizer.dispose();
+    },
+  };
+}
+
+/** The variables the optimiser updates: both networks' weights, then the model's own. */
+export function trainableVariables(t: Trainable): tf.Variable[] {
+  const layerVars = [...t.nets.encoder.trainableWeights, ...t.nets.decoder.trainableWeights].map((w) => w.read() as tf.Variable);
+  return [...layerVars, ...t.model.variables];
+}

@@ -1,0 +1,66 @@
+/** A Trainable's full state to and from a Checkpoint (weights, model state, optimiser moments). */
+import * as tf from "../tf.js";
+import { SculptError } from "../registry.js";
+import type { Checkpoint, NamedArray } from "./checkpoint.js";
+import type { Trainable } from "./setup.js";
+
+/** Every tensor a checkpoint holds, in a fixed order with group-prefixed names. */
+function stateTensors(t: Trainable): { name: string; tensor: tf.Tensor }[] {
+  const named = (prefix: string, ts: tf.Tensor[]) => ts.map((tensor, i) => ({ name: `${prefix}/${i}`, tensor }));
+  return [
+    ...named("encoder", t.nets.encoder.getWeights()),
+    ...named("decoder", t.nets.decoder.getWeights()),
+    ...named("model", t.model.variables),
+    ...named("state", t.model.state),
+    ...named("aux", t.model.auxiliaryWeights?.() ?? []),
+  ];
+}
+
+export async function snapshot(t: Trainable, epoch: number, step: number, stepInEpoch: number): Promise<Checkpoint> {
+  const named = [...stateTensors(t), ...(await t.optimizer.getWeights()).map((w, i) => ({ name: `optimizer/${i}`, tensor: w.tensor }))];
+  // All reads in flight at once: on a GPU each is a round trip.
+  const values = await Promise.all(named.map(({ tensor }) => tensor.data()));
+  const arrays: NamedArray[] = named.map(({ name, tensor }, i) => ({
+    name,
+    shape: tensor.shape,
+    data: name.startsWith("optimizer/") ? Float32Array.from(values[i]) : (values[i] as Float32Array),
+  }));
+  return { epoch, step, stepInEpoch, arrays };
+}
+
+/** Load weights (and optimiser state when present) from a checkpoint into a fresh Trainable. */
+export async function restore(t: Trainable, c: Checkpoint): Promise<void> {
+  const own = stateTensors(t);
+  const byName = new Map(c.arrays.map((a) => [a.name, a]));
+  for (const { name, tensor } of own) {
+    const a = byName.get(name);
+    if (!a || a.data.length !== tensor.size) {
+      throw new SculptError(`checkpoint does not match this network (${name})`, "resume with the same config, or start a new run folder");
+    }
+  }
+  const load = (prefix: string, count: number) =>
+    Array.from({ length: count }, (_, i) => {
+      const a = byName.get(`${prefix}/${i}`)!;
+      return tf.tensor(a.data, a.shape);
+    });
+  const setLayers = (m: { setWeights(w: tf.Tensor[]): void; getWeights(): tf.Tensor[] }, prefix: string) => {
+    const ws = load(prefix, m.getWeights().length);
+    m.setWeights(ws);
+    tf.dispose(ws);
+  };
+  setLayers(t.nets.encoder, "encoder");
+  setLayers(t.nets.decoder, "decoder");
+  for (const [prefix, vars] of [
+    ["model", t.model.variables],
+    ["state", t.model.state],
+    ["aux", t.model.auxiliaryWeights?.() ?? []],
+  ] as const) {
+    const ws = load(prefix, vars.length);
+    vars.forEach((v, i) => v.assign(ws[i]));
+    tf.dispose(ws);
+  }
+  const opt = c.arrays.filter((a) => a.name.startsWith("optimizer/"));
+  if (opt.length > 0) {
+    await t.optimizer.setWeights(opt.map((a) => ({ name: a.name, tensor: tf.tensor(a.data, a.shape) })));
+  }
+}
