@@ -15,7 +15,7 @@ import { main } from "../src/cli/main.js";
 import { parseNpy } from "../src/core/io/npy.js";
 import { SculptError } from "../src/core/registry.js";
 import { RunCatalog } from "../src/node/serve/catalog.js";
-import { startServer, type RunningServer } from "../src/node/serve/server.js";
+import { accessPolicy, startServer, type RunningServer } from "../src/node/serve/server.js";
 import type { CatalogResponse, RunDetail, SweepDetail } from "../src/web/api-types.js";
 import { ROOT } from "./helpers.js";
 import { writeFakeRun } from "./report-fixture.js";
@@ -388,5 +388,127 @@ describe("the app's sources", () => {
       }
     }
     expect(bad).toEqual([]);
+  });
+});
+
+describe("reads through links (every read goes through the guarded resolver)", () => {
+  let leakRoot: string;
+  let leaky: RunningServer;
+  beforeAll(async () => {
+    leakRoot = join(tmp, "leak-root");
+    const outside = join(tmp, "leak-outside");
+    mkdirSync(outside, { recursive: true });
+    writeFileSync(join(outside, "secret.json"), JSON.stringify({ secret: SECRET, state: "done", latentDim: 99 }));
+    writeFileSync(join(outside, "secret.txt"), `${SECRET} not json`);
+    writeFileSync(join(outside, "secret.jsonl"), `${JSON.stringify({ epoch: 1, step: 1, secret: SECRET })}\n`);
+    writeFakeRun(join(leakRoot, "r"), { n: 20 });
+    for (const [name, target] of [
+      ["config.json", "secret.json"],
+      ["status.json", "secret.json"],
+      ["environment.json", "secret.txt"],
+      ["metrics.json", "secret.json"],
+      ["history.jsonl", "secret.jsonl"],
+    ]) {
+      rmSync(join(leakRoot, "r", name), { force: true });
+      symlinkSync(join(outside, target), join(leakRoot, "r", name));
+    }
+    // A sweep whose ledger links out of its folder.
+    mkdirSync(join(leakRoot, "sw"));
+    writeFakeRun(join(leakRoot, "sw", "r0"), { n: 20 });
+    const db = new Database(join(outside, "ledger.sqlite"));
+    db.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+    db.prepare("INSERT INTO meta VALUES ('sweep', ?)").run(JSON.stringify({ name: SECRET }));
+    db.close();
+    symlinkSync(join(outside, "ledger.sqlite"), join(leakRoot, "sw", "ledger.sqlite"));
+    leaky = await startServer({ root: leakRoot, port: 0, staticDir });
+  });
+  afterAll(async () => {
+    await leaky?.close();
+  });
+
+  const get = async (path: string) => (await fetch(`${leaky.url.slice(0, -1)}${path}`)).text();
+
+  it("never shows the content of a file a run folder links to outside itself", async () => {
+    const run = await get("/api/run?id=r");
+    expect(run).not.toContain(SECRET);
+    const detail = JSON.parse(run) as RunDetail;
+    expect(detail.history).toEqual([]);
+    expect(JSON.stringify(detail.config)).toMatch(/links out of its folder/);
+    const catalog = await get("/api/catalog");
+    expect(catalog).not.toContain(SECRET);
+    expect(catalog).not.toContain('"latentDim":99');
+    const sweep = await get("/api/sweep?id=sw");
+    expect(sweep).not.toContain(SECRET);
+  });
+});
+
+describe("who may ask (Host allow-list, token)", () => {
+  let guarded: RunningServer;
+  const TOKEN = "t0k3n-for-tests";
+  beforeAll(async () => {
+    guarded = await startServer({ root, port: 0, staticDir, allowHosts: ["dash.example.lan"], token: TOKEN });
+  });
+  afterAll(async () => {
+    await guarded?.close();
+  });
+
+  function ask(path: string, headers: Record<string, string> = {}): Promise<Reply> {
+    return new Promise((resolve, reject) => {
+      const req = request(
+        { host: "127.0.0.1", port: guarded.port, path, headers: { host: `127.0.0.1:${guarded.port}`, ...headers } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), headers: res.headers }));
+        },
+      );
+      req.on("error", reject);
+      req.end();
+    });
+  }
+
+  it("prints the token in its URL and asks for it as query, cookie or header", async () => {
+    expect(guarded.url).toContain(`?token=${TOKEN}`);
+    expect((await ask("/api/catalog")).status).toBe(401);
+    expect((await ask("/api/catalog?token=wrong")).status).toBe(401);
+    expect((await ask("/files/sweep-a/run-1/config.json")).status).toBe(401);
+    expect((await ask(`/api/catalog?token=${TOKEN}`)).status).toBe(200);
+    expect((await ask("/api/catalog", { authorization: `token ${TOKEN}` })).status).toBe(200);
+    // The page opened with the token sets a cookie, so the app's own requests carry it.
+    const page = await ask(`/?token=${TOKEN}`);
+    expect(page.status).toBe(200);
+    const cookie = String(page.headers["set-cookie"]).split(";")[0];
+    expect(cookie).toContain(TOKEN);
+    expect(String(page.headers["set-cookie"])).toMatch(/HttpOnly/i);
+    expect((await ask("/api/catalog", { cookie })).status).toBe(200);
+  });
+
+  it("accepts the allow-listed names and loopback, refuses any other Host even with the token", async () => {
+    const auth = { authorization: `token ${TOKEN}` };
+    expect((await ask("/api/catalog", { ...auth, host: "dash.example.lan:8080" })).status).toBe(200);
+    expect((await ask("/api/catalog", { ...auth, host: `localhost:${guarded.port}` })).status).toBe(200);
+    expect((await ask("/api/catalog", { ...auth, host: "attacker.example" })).status).toBe(403);
+  });
+
+  it("keeps the Host check on 0.0.0.0, wants a token and warns when listening beyond loopback", () => {
+    const any = accessPolicy({ host: "0.0.0.0", allowHosts: ["box.lan"] });
+    expect(any.allowedHosts.has("attacker.example")).toBe(false);
+    expect(any.allowedHosts.has("box.lan")).toBe(true);
+    expect(any.allowedHosts.has("localhost")).toBe(true);
+    expect(any.token).toMatch(/^[0-9a-f]{32,}$/);
+    expect(any.warning).toMatch(/no authentication/);
+    expect(accessPolicy({ host: "0.0.0.0" }).token).not.toBe(any.token);
+    const v6 = accessPolicy({ host: "::" });
+    expect(v6.allowedHosts.has("attacker.example")).toBe(false);
+    expect(v6.token).toBeDefined();
+    const lan = accessPolicy({ host: "192.168.1.7" });
+    expect(lan.allowedHosts.has("192.168.1.7")).toBe(true);
+    expect(lan.token).toBeDefined();
+    for (const host of ["127.0.0.1", "localhost", "::1"]) {
+      const local = accessPolicy({ host });
+      expect(local.token, host).toBeUndefined();
+      expect(local.warning, host).toBeUndefined();
+    }
+    expect(() => accessPolicy({ host: "127.0.0.1", allowHosts: ["bad host/"] })).toThrow(SculptError);
   });
 });

@@ -145,20 +145,13 @@ export class RunCatalog {
     if (!isServableFile(name)) return "forbidden";
     const dir = this.runDir(id);
     if (!dir) return null;
-    let real: string;
-    try {
-      real = realpathSync(join(dir, ...name.split("/")));
-    } catch {
-      return null;
-    }
-    if (!isInside(dir, real)) return "forbidden";
-    return statSync(real).isFile() ? real : null;
+    return fileInside(dir, name);
   }
 
   summary(id: string, dir: string): RunSummary {
     const out: RunSummary = { id, name: basename(dir), files: listServable(dir), metrics: {} };
     try {
-      const config = readObject(join(dir, RUN_FILES.config)) ?? {};
+      const config = readFileObject(dir, RUN_FILES.config) ?? {};
       const model = config.model as { kind?: unknown } | string | undefined;
       out.name = typeof config.name === "string" ? config.name : out.name;
       out.dataset = typeof config.dataset === "string" ? config.dataset : undefined;
@@ -167,9 +160,9 @@ export class RunCatalog {
       out.latentDim = typeof config.latentDim === "number" ? config.latentDim : undefined;
       out.seed = typeof config.seed === "number" ? config.seed : undefined;
       out.epochs = typeof config.epochs === "number" ? config.epochs : undefined;
-      const status = readObject(join(dir, RUN_FILES.status));
+      const status = readFileObject(dir, RUN_FILES.status);
       if (typeof status?.state === "string") out.state = status.state;
-      const metrics = readObject(join(dir, RUN_FILES.metrics));
+      const metrics = readFileObject(dir, RUN_FILES.metrics);
       if (metrics) for (const [k, v] of Object.entries(parseMetricsFile(metrics).values)) if (typeof v === "number") out.metrics[k] = v;
     } catch (err) {
       out.problem = (err as Error).message;
@@ -183,25 +176,59 @@ export function safeSegment(s: string): boolean {
   return s.length > 0 && s !== "." && s !== ".." && !/[\\/\0:]/.test(s);
 }
 
+/**
+ * The one resolver every read of the server goes through: file `name` ("config.json",
+ * "model/encoder/model.json") of folder `dir` (a real path), symlinks resolved: its real path when
+ * that is a regular file inside `dir`, "forbidden" when it leads out of `dir`, null when absent.
+ */
+export function fileInside(dir: string, name: string): string | "forbidden" | null {
+  let real: string;
+  try {
+    real = realpathSync(join(dir, ...name.split("/")));
+  } catch {
+    return null;
+  }
+  if (!isInside(dir, real)) return "forbidden";
+  try {
+    return statSync(real).isFile() ? real : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Read file `name` of folder `dir` through fileInside: its text, or undefined when absent. */
+export function readFileInside(dir: string, name: string): string | undefined {
+  const path = fileInside(dir, name);
+  if (path === "forbidden") throw new SculptError(`${name} links out of its folder; it is not read`);
+  return path ? readFileSync(path, "utf8") : undefined;
+}
+
+/** File `name` of folder `dir` (through fileInside) as a JSON object, or undefined when absent. */
+export function readFileObject(dir: string, name: string): Record<string, unknown> | undefined {
+  const text = readFileInside(dir, name);
+  return text === undefined ? undefined : parseObject(text, name);
+}
+
 function listServable(dir: string): string[] {
-  const files = [...TOP_FILES].filter((f) => existsSync(join(dir, f)));
+  const files = [...TOP_FILES].filter((f) => typeof fileInside(dir, f) === "string");
   for (const part of ["encoder", "decoder"]) {
     const sub = join(dir, "model", part);
     if (!isDir(sub)) continue;
-    for (const f of readdirSync(sub).sort()) if (isServableFile(`model/${part}/${f}`)) files.push(`model/${part}/${f}`);
+    for (const f of readdirSync(sub).sort()) {
+      const name = `model/${part}/${f}`;
+      if (isServableFile(name) && typeof fileInside(dir, name) === "string") files.push(name);
+    }
   }
   return files;
 }
 
-export function readObject(path: string): Record<string, unknown> | undefined {
-  if (!existsSync(path)) return undefined;
+function parseObject(text: string, name: string): Record<string, unknown> {
   let value: unknown;
   try {
-    value = JSON.parse(readFileSync(path, "utf8"));
+    value = JSON.parse(text);
   } catch (err) {
-    throw new SculptError(`${basename(path)} is not valid JSON: ${(err as Error).message}`);
+    throw new SculptError(`${name} is not valid JSON: ${(err as Error).message}`);
   }
-  if (value === null || typeof value !== "object" || Array.isArray(value))
-    throw new SculptError(`${basename(path)} must hold a JSON object`);
+  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new SculptError(`${name} must hold a JSON object`);
   return value as Record<string, unknown>;
 }

@@ -3,17 +3,21 @@
  * small JSON API over the catalog of runs and sweeps under the root, and the allow-listed files of
  * each run folder. Paths are taken from the raw request line and checked segment by segment, so
  * `..`, encoded dots, empty segments and absolute paths are refused before any file is touched;
- * the Host header must name the address the server listens on (no DNS-rebinding reads).
+ * every read goes through one resolver (catalog.ts fileInside) that refuses links out of the run
+ * or sweep folder. The Host header must be on an allow-list on every bind address (no
+ * DNS-rebinding reads), and beyond loopback a token (as Jupyter's) is required.
  */
-import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import { createReadStream, existsSync, statSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { isIP, type AddressInfo } from "node:net";
+import { hostname as machineName, networkInterfaces } from "node:os";
 import { dirname, extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SculptError } from "../../core/registry.js";
 import { RUN_FILES } from "../run-format.js";
 import { parseMetricsFile } from "../report/run-folder.js";
-import { LEDGER_FILE, readObject, RunCatalog, safeSegment } from "./catalog.js";
+import { fileInside, LEDGER_FILE, readFileInside, readFileObject, RunCatalog, safeSegment } from "./catalog.js";
 import { readLedger } from "./ledger.js";
 
 export interface ServeOptions {
@@ -25,13 +29,93 @@ export interface ServeOptions {
   host?: string;
   /** Where index.html, app.js and app.css are (default: the package's dist/web/static). */
   staticDir?: string;
+  /** Host names (or addresses) the Host header may carry besides loopback and the bind address. */
+  allowHosts?: string[];
+  /** Token every request must carry; generated when listening beyond loopback and not given. */
+  token?: string;
 }
 
 export interface RunningServer {
+  /** The address to open, with `?token=` when a token is required. */
   url: string;
   port: number;
   host: string;
+  /** The token requests must carry, when one is required. */
+  token?: string;
+  /** Set when listening beyond loopback: say it, there is no authentication but the token. */
+  warning?: string;
   close(): Promise<void>;
+}
+
+export interface AccessPolicy {
+  /** Lower-case host names the Host header may carry (IPv6 in brackets), without port. */
+  allowedHosts: Set<string>;
+  token?: string;
+  warning?: string;
+}
+
+const TOKEN_COOKIE = "sculpt_token";
+const LOOPBACK_NAMES = ["127.0.0.1", "localhost", "[::1]"];
+const isLoopback = (host: string) => host === "localhost" || host === "::1" || (isIP(host) === 4 && host.startsWith("127."));
+const bracket = (host: string) => (host.includes(":") ? `[${host}]` : host);
+
+/**
+ * Who may ask: the Host names accepted (loopback names, the bind address, and for a wildcard bind
+ * the machine's name and interface addresses, plus `allowHosts`), and beyond loopback a token and
+ * a warning. The Host check stays on for every address: a page on any site could otherwise point
+ * its own name at this machine (DNS rebinding) and read the runs.
+ */
+export function accessPolicy(options: { host: string; allowHosts?: string[]; token?: string }): AccessPolicy {
+  const allowedHosts = new Set(LOOPBACK_NAMES);
+  const { host } = options;
+  if (host === "0.0.0.0" || host === "::") {
+    allowedHosts.add(machineName().toLowerCase());
+    for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) allowedHosts.add(bracket(a.address.toLowerCase()));
+  } else allowedHosts.add(bracket(host.toLowerCase()));
+  for (const name of options.allowHosts ?? []) {
+    const clean = name.trim().toLowerCase();
+    if (!/^(\[[0-9a-f:.]+\]|[0-9a-z.:-]+)$/.test(clean) || (clean.includes(":") && !clean.startsWith("[") && isIP(clean) !== 6)) {
+      throw new SculptError(
+        `--allow-host '${name}' is not a host name`,
+        "pass a name or address without scheme, port or path, e.g. --allow-host box.lan",
+      );
+    }
+    allowedHosts.add(isIP(clean) === 6 ? `[${clean}]` : clean);
+  }
+  if (options.token !== undefined && !/^[\w.~-]{8,}$/.test(options.token)) {
+    throw new SculptError(
+      "the token must be at least 8 letters, digits or - _ . ~",
+      "pass e.g. --token $(openssl rand -hex 24), or leave it out to have one made",
+    );
+  }
+  if (isLoopback(host)) return { allowedHosts, token: options.token };
+  return {
+    allowedHosts,
+    token: options.token ?? randomBytes(24).toString("hex"),
+    warning:
+      `listening on ${host}, beyond this machine: the dashboard has no authentication besides the token in its URL, ` +
+      "and it serves every run under the root to whoever holds it; use --host 127.0.0.1 (and an SSH tunnel) unless that is intended",
+  };
+}
+
+/** Whether a request carries the token, as ?token=, the cookie, or an `Authorization: token T` header. */
+function tokenOf(req: IncomingMessage, query: string): string | undefined {
+  const fromQuery = new URLSearchParams(query).get("token");
+  if (fromQuery) return fromQuery;
+  const auth = /^(?:token|bearer)\s+(\S+)$/i.exec(req.headers.authorization ?? "");
+  if (auth) return auth[1];
+  for (const part of (req.headers.cookie ?? "").split(";")) {
+    const [k, v] = part.trim().split("=");
+    if (k === TOKEN_COOKIE && v) return v;
+  }
+  return undefined;
+}
+
+function sameToken(a: string | undefined, b: string): boolean {
+  if (a === undefined) return false;
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /** The bundle `npm run build` writes (scripts/build-web.mjs), or $SCULPT_WEB_DIR when set. */
@@ -94,6 +178,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     }
   }
   const host = options.host ?? "127.0.0.1";
+  const policy = accessPolicy({ host, allowHosts: options.allowHosts, token: options.token });
   const server = createServer((req, res) => {
     try {
       handle(req, res);
@@ -106,17 +191,24 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     }
   });
 
-  const allowedHosts = new Set(["127.0.0.1", "localhost", "[::1]", host.includes(":") ? `[${host}]` : host]);
-  const anyHost = host === "0.0.0.0" || host === "::";
-
   function handle(req: IncomingMessage, res: ServerResponse): void {
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.setHeader("Allow", "GET, HEAD");
       throw new HttpError(405, `${req.method} is not allowed`);
     }
     const hostname = (req.headers.host ?? "").replace(/:\d+$/, "").toLowerCase();
-    if (!anyHost && !allowedHosts.has(hostname)) throw new HttpError(403, `unexpected Host '${hostname}'`);
+    if (!policy.allowedHosts.has(hostname)) {
+      throw new HttpError(403, `unexpected Host '${hostname}'; start sculpt serve with --allow-host ${hostname || "NAME"} to accept it`);
+    }
     const [raw, query = ""] = (req.url ?? "").split("#")[0].split(/\?(.*)/s);
+    if (policy.token !== undefined) {
+      const given = tokenOf(req, query);
+      if (!sameToken(given, policy.token)) throw new HttpError(401, "this dashboard needs its token: open the URL sculpt serve printed");
+      // The page opened with ?token= keeps it in a cookie, so the app's own requests carry it.
+      if (new URLSearchParams(query).has("token")) {
+        res.setHeader("Set-Cookie", `${TOKEN_COOKIE}=${policy.token}; Path=/; HttpOnly; SameSite=Strict`);
+      }
+    }
     if (!raw.startsWith("/")) throw new HttpError(400, "the request path must start with /");
     if (Object.hasOwn(STATIC_FILES, raw)) return sendFile(req, res, join(staticDir, STATIC_FILES[raw]), APP_CSP);
     const segments = raw.slice(1).split("/").map(decodeSegment);
@@ -136,20 +228,25 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     if (!dir) throw new HttpError(404, `no run '${id}' under the root`);
     const history: Record<string, unknown>[] = [];
     let badHistoryLines = 0;
-    const historyPath = join(dir, RUN_FILES.history);
-    if (existsSync(historyPath)) {
-      for (const line of readFileSync(historyPath, "utf8").split("\n")) {
-        if (!line.trim()) continue;
-        try {
-          history.push(JSON.parse(line));
-        } catch {
-          badHistoryLines++;
-        }
+    let historyText: string | undefined;
+    try {
+      historyText = readFileInside(dir, RUN_FILES.history);
+    } catch {
+      badHistoryLines++;
+    }
+    for (const line of historyText?.split("\n") ?? []) {
+      if (!line.trim()) continue;
+      try {
+        const record: unknown = JSON.parse(line);
+        if (record && typeof record === "object" && !Array.isArray(record)) history.push(record as Record<string, unknown>);
+        else badHistoryLines++;
+      } catch {
+        badHistoryLines++;
       }
     }
     const read = (f: string) => {
       try {
-        return readObject(join(dir, f));
+        return readFileObject(dir, f);
       } catch (err) {
         return { error: (err as Error).message };
       }
@@ -174,12 +271,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const { runs, sweeps } = catalog.scan();
     const sweep = sweeps.find((s) => s.id === id);
     if (!sweep) throw new HttpError(404, `'${id}' holds no runs`);
-    const ledgerPath = join(dir, LEDGER_FILE);
-    return {
-      ...sweep,
-      runs: runs.filter((r) => sweep.runs.includes(r.id)),
-      ...(existsSync(ledgerPath) ? { ledgerView: readLedger(ledgerPath, dir, catalog.root) } : {}),
-    };
+    const ledgerPath = fileInside(dir, LEDGER_FILE);
+    const ledgerView =
+      ledgerPath === "forbidden"
+        ? { counts: {}, runs: [], problem: `${LEDGER_FILE} links out of its folder; it is not read` }
+        : ledgerPath
+          ? readLedger(ledgerPath, dir, catalog.root)
+          : undefined;
+    return { ...sweep, runs: runs.filter((r) => sweep.runs.includes(r.id)), ...(ledgerView ? { ledgerView } : {}) };
   }
 
   function sendRunFile(req: IncomingMessage, res: ServerResponse, segments: string[]): void {
@@ -202,8 +301,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     });
     server.listen(port, host, () => {
       const bound = (server.address() as AddressInfo).port;
-      const shown = host.includes(":") ? `[${host}]` : host;
-      resolvePromise({ url: `http://${shown}:${bound}/`, port: bound, host, close: () => closeServer(server) });
+      const url = `http://${bracket(host)}:${bound}/${policy.token !== undefined ? `?token=${policy.token}` : ""}`;
+      resolvePromise({ url, port: bound, host, token: policy.token, warning: policy.warning, close: () => closeServer(server) });
     });
   });
 }
