@@ -5,7 +5,7 @@
 import * as tf from "../tf.js";
 import { convAutoencoder, defaultChannels, type ArchSpec } from "../nets/arch.js";
 import { buildNetworks, type Networks } from "../nets/build.js";
-import { modelEntry, resolveModelConfig, type ModelInstance } from "../models/index.js";
+import { modelEntry, resolveModelConfig, type ModelConfig, type ModelInstance } from "../models/index.js";
 import type { TrainConfig } from "./config.js";
 
 type Shape = readonly [number, number, number];
@@ -15,13 +15,22 @@ export interface Trainable {
   arch: ArchSpec;
   nets: Networks;
   model: ModelInstance;
+  /**
+   * The resolved model config the model's loss reads on every step; the browser's Train view
+   * changes λ here between steps (while paused). Nothing in Node writes it.
+   */
+  modelConfig: ModelConfig;
   optimizer: tf.AdamOptimizer;
   dispose(): void;
 }
 
-/** The model's loss hooks and variables for images of `shape`. */
-export function createModel(config: TrainConfig, shape: Shape, datasetSize: number): ModelInstance {
-  const modelConfig = resolveModelConfig(config.model);
+/** The model's loss hooks and variables for images of `shape` (reading `modelConfig` live). */
+export function createModel(
+  config: TrainConfig,
+  shape: Shape,
+  datasetSize: number,
+  modelConfig: ModelConfig = resolveModelConfig(config.model),
+): ModelInstance {
   return modelEntry(modelConfig.kind).create(modelConfig, {
     latentDim: config.latentDim,
     numPixels: shape[0] * shape[1] * shape[2],
@@ -44,7 +53,8 @@ export function networkArch(config: TrainConfig, shape: Shape, model: Pick<Model
 }
 
 export function createTrainable(config: TrainConfig, shape: Shape, datasetSize: number): Trainable {
-  const model = createModel(config, shape, datasetSize);
+  const modelConfig = resolveModelConfig(config.model);
+  const model = createModel(config, shape, datasetSize, modelConfig);
   const arch = networkArch(config, shape, model);
   const nets = buildNetworks(arch, config.seed, model.decoderInputs);
   const optimizer = tf.train.adam(config.lr);
@@ -52,6 +62,7 @@ export function createTrainable(config: TrainConfig, shape: Shape, datasetSize: 
     arch,
     nets,
     model,
+    modelConfig,
     optimizer,
     dispose() {
       nets.encoder.dispose();

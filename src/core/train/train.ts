@@ -43,6 +43,25 @@ export interface TrainSetup {
   /** Resume from the store's checkpoint when it has one. */
   resume?: boolean;
   signal?: AbortSignal;
+  /**
+   * Awaited before every step with the live networks (absent in Node): the browser's Train view
+   * pauses here, reads codes for its figures and snapshots an export. A λ it writes into
+   * `trainable.modelConfig` applies from this step on.
+   */
+  beforeStep?: (at: StepPoint) => void | Promise<void>;
+}
+
+/**
+ * A point between steps, a valid resume point: `snapshot(trainable, epoch, step, stepInEpoch)`
+ * there resumes exactly (earlier epochs' records have been emitted).
+ */
+export interface StepPoint {
+  trainable: Trainable;
+  epoch: number;
+  /** Steps done. */
+  step: number;
+  /** Steps done in `epoch`. */
+  stepInEpoch: number;
 }
 
 export interface TrainResult {
@@ -104,6 +123,7 @@ export async function train(setup: TrainSetup): Promise<TrainResult> {
     let batches = 0;
     const epochStart = performance.now();
     for (let b = skip; b < epochSteps; b++) {
+      if (setup.beforeStep) await setup.beforeStep({ trainable: t, epoch, step, stepInEpoch: b });
       if (setup.signal?.aborted)
         throw new SculptError("training was interrupted", "rerun with --resume to continue from the last checkpoint");
       const idx = order.subarray(b * batchSize, Math.min((b + 1) * batchSize, data.size));
