@@ -10,7 +10,9 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { METRICS, type MetricName } from "../core/metrics/index.js";
 import { SculptError } from "../core/registry.js";
+import { metricColumn } from "../core/sweep/metric-info.js";
 import { RUN_FILES, type RunStatus } from "./run-format.js";
 import { writeFileAtomic } from "./atomic.js";
 import type { UserTrainConfig } from "./train.js";
@@ -179,15 +181,11 @@ export interface DemoRow {
   collapse: RunStatus["collapse"] | null;
 }
 
-/** The demo's table columns: metric key → header (every one computed by `sculpt eval`). */
-export const DEMO_COLUMNS: [string, string][] = [
-  ["nmse.db", "NMSE dB"],
-  ["lps.gbdt", "LPS"],
-  ["covariance.ratio", "cov ratio"],
-  ["mig.score", "MIG"],
-  ["dci.disentanglement", "DCI-D"],
-  ["fidelity.ks.max", "KS max"],
-];
+/** The metrics the demo evaluates, in table order. */
+export const DEMO_METRICS: MetricName[] = ["nmse", "lps", "covariance-ratio", "mig", "dci", "fidelity"];
+
+/** The demo's table columns: each metric's headline key → its column header (both from the metric registry). */
+export const DEMO_COLUMNS: [string, string][] = DEMO_METRICS.map((m) => [METRICS[m].headline, metricColumn(METRICS[m].headline)]);
 
 function demoCells(rows: DemoRow[]): { headers: string[]; cells: string[][] } {
   const headers = ["run", ...DEMO_COLUMNS.map(([, h]) => h), "codes"];
@@ -222,7 +220,7 @@ export async function runDemo(o: DemoOptions): Promise<{ rows: DemoRow[]; report
   const rows: DemoRow[] = [];
   for (const [i, dir] of dirs.entries()) {
     o.onProgress?.(`${DEMO_RUNS[i].name}: evaluating`);
-    const m = await evaluateRun(dir, { only: ["nmse", "lps", "covariance-ratio", "mig", "dci", "fidelity"], backend });
+    const m = await evaluateRun(dir, { only: DEMO_METRICS, backend });
     const status = JSON.parse(readFileSync(join(dir, RUN_FILES.status), "utf8")) as RunStatus;
     rows.push({ name: DEMO_RUNS[i].name, label: DEMO_RUNS[i].label, values: m.values, collapse: status.collapse ?? null });
   }

@@ -1,7 +1,8 @@
 /** `sculpt arch --dataset NAME [--latent D] [--depth N] [--model M] [--batch B] --json`: the network in ARCH_SCHEMA format. */
 import type { Command } from "commander";
 import { archFor } from "../../node/arch.js";
-import { intOption, printJson } from "../output.js";
+import { intOption } from "../numbers.js";
+import { printJson } from "../output.js";
 
 export function archCommand(program: Command): void {
   program

@@ -3,7 +3,8 @@ import type { Command } from "commander";
 import type { DatasetOptions, Split } from "../../core/data/types.js";
 import { SculptError } from "../../core/registry.js";
 import { datasetInfo, exportDataset, listDatasets, loadDataset, writePreview } from "../../node/data/index.js";
-import { intOption, printJson } from "../output.js";
+import { intOption } from "../numbers.js";
+import { printJson } from "../output.js";
 
 interface OpenOptions {
   split: string;

@@ -1,7 +1,8 @@
 /** `sculpt demo [--out DIR] [--epochs E]`: train AE and AE-MMD (Gaussian, Uniform) on XY, evaluate, report. */
 import type { Command } from "commander";
 import { demoTable, describePlan, runDemo } from "../../node/demo.js";
-import { intOption, printJson } from "../output.js";
+import { intOption } from "../numbers.js";
+import { printJson } from "../output.js";
 
 export function demoCommand(program: Command): void {
   program

@@ -1,20 +1,23 @@
 /**
- * `sculpt metric NAME FILES... --json`: one metric on .npy files.
- *   lps Z.npy [--regressor gbdt|mlp] [--split random|ordered] [--seed S] [--threads N]
- *   mig|sap|dci|covariance-ratio Z.npy [F.npy]   (F: N×k factor class indices)
- *   nmse X.npy XHAT.npy
- *   fidelity Z.npy --prior SPEC
+ * `sculpt metric NAME FILES... --json`: one metric on .npy files. Which metrics, their files and
+ * the options each reads come from the metric registry (each entry's `command`).
  */
 import type { Command } from "commander";
-import { covarianceRatio, dci, fidelity, mig, nmse, sap } from "../../core/metrics/index.js";
-import type { SplitKind } from "../../core/metrics/split.js";
+import {
+  METRICS,
+  type MetricCommandInputs,
+  type MetricCommandOptions,
+  type MetricEntry,
+  type MetricFile,
+} from "../../core/metrics/index.js";
 import { SculptError } from "../../core/registry.js";
-import { lpsParallel, readFactors } from "../../node/metrics/index.js";
+import { readFactors, workerLpsRunner } from "../../node/metrics/index.js";
 import { readMatrix, readNpy } from "../../node/npy-file.js";
 import { loadPrior } from "../../node/priors.js";
+import { optionalNumber, parseNumber } from "../numbers.js";
 import { printJson } from "../output.js";
 
-interface MetricOptions {
+interface MetricFlags {
   regressor: string;
   split?: string;
   seed: string;
@@ -26,14 +29,20 @@ interface MetricOptions {
   json?: boolean;
 }
 
-function whole(value: string | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new SculptError(`--${name} must be a whole number (got '${value}')`);
-  return n;
-}
+/** The metrics `sculpt metric` runs, by name. */
+const COMMANDS = Object.fromEntries(
+  Object.entries(METRICS as Record<string, MetricEntry>).flatMap(([name, m]) => (m.command ? [[name, m.command]] : [])),
+);
 
-function split(value: string | undefined): SplitKind | undefined {
+const FILE_NAMES: Record<MetricFile, string> = { latents: "Z.npy", factors: "F.npy", images: "X.npy", reconstructions: "XHAT.npy" };
+
+/** The metrics that read an option, for its help line. */
+const users = (option: keyof MetricCommandOptions | "threads") =>
+  Object.keys(COMMANDS)
+    .filter((n) => COMMANDS[n].options.includes(option))
+    .join(", ");
+
+function split(value: string | undefined): MetricCommandOptions["split"] {
   if (value !== undefined && value !== "random" && value !== "ordered")
     throw new SculptError(`unknown split '${value}'`, "use random or ordered");
   return value;
@@ -41,78 +50,57 @@ function split(value: string | undefined): SplitKind | undefined {
 
 /** --train: a row count (≥ 1) or a fraction (< 1). */
 function trainSize(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!(n > 0) || (n >= 1 && !Number.isInteger(n))) throw new SculptError(`--train must be a row count or a fraction (got '${value}')`);
+  const n = optionalNumber(value, "train");
+  if (n !== undefined && (!(n > 0) || (n >= 1 && !Number.isInteger(n))))
+    throw new SculptError(`--train must be a row count or a fraction (got '${value}')`);
   return n;
 }
 
-function needFile(file: string | undefined, what: string, name: string): string {
-  if (!file) throw new SculptError(`metric ${name} needs ${what}`, `usage: sculpt metric ${name} Z.npy ${what}`);
-  return file;
+function readInputs(name: string, kinds: readonly MetricFile[], files: string[], prior: string | undefined): MetricCommandInputs {
+  const usage = `usage: sculpt metric ${name} ${kinds.map((k) => FILE_NAMES[k]).join(" ")}`;
+  const inputs: MetricCommandInputs = {};
+  kinds.forEach((kind, i) => {
+    const file = files[i];
+    if (!file) throw new SculptError(`metric ${name} needs ${FILE_NAMES[kind]}`, usage);
+    if (kind === "latents") inputs.latents = readMatrix(file);
+    else if (kind === "factors") inputs.factors = readFactors(file);
+    else inputs[kind] = readNpy(file).data as ArrayLike<number>;
+  });
+  if ((METRICS as Record<string, MetricEntry>)[name].needs.prior) {
+    if (!prior) throw new SculptError(`metric ${name} needs --prior SPEC`, "e.g. --prior gaussian");
+    inputs.prior = loadPrior(prior, inputs.latents!.cols);
+  }
+  return inputs;
 }
-
-const RUN: Record<string, (files: string[], o: MetricOptions) => Promise<Record<string, unknown>> | Record<string, unknown>> = {
-  lps: async ([z], o) => {
-    if (o.regressor !== "gbdt" && o.regressor !== "mlp") throw new SculptError(`unknown regressor '${o.regressor}'`, "use gbdt or mlp");
-    const r = await lpsParallel(
-      readMatrix(z),
-      { regressor: o.regressor, split: split(o.split), seed: whole(o.seed, "seed") },
-      { threads: whole(o.threads, "threads") },
-    );
-    return { ...r };
-  },
-  mig: ([z, f]) => ({ ...mig(readMatrix(z), readFactors(needFile(f, "F.npy", "mig"))) }),
-  sap: ([z, f], o) => ({
-    ...sap(readMatrix(z), readFactors(needFile(f, "F.npy", "sap")), {
-      split: split(o.split),
-      train: trainSize(o.train),
-      seed: whole(o.seed, "seed"),
-    }),
-  }),
-  dci: ([z, f], o) => {
-    if (o.model !== "gbc" && o.model !== "forest") throw new SculptError(`unknown DCI model '${o.model}'`, "use gbc or forest");
-    return {
-      ...dci(readMatrix(z), readFactors(needFile(f, "F.npy", "dci")), {
-        model: o.model,
-        split: split(o.split),
-        train: trainSize(o.train),
-        seed: whole(o.seed, "seed"),
-      }),
-    };
-  },
-  "covariance-ratio": ([z]) => ({ ...covarianceRatio(readMatrix(z)) }),
-  nmse: ([x, xHat]) => ({ ...nmse(readNpy(x).data, readNpy(needFile(xHat, "XHAT.npy", "nmse")).data) }),
-  fidelity: ([z], o) => {
-    if (!o.prior) throw new SculptError("metric fidelity needs --prior SPEC", "e.g. --prior gaussian");
-    const codes = readMatrix(z);
-    return {
-      ...fidelity(codes, loadPrior(o.prior, codes.cols), {
-        seed: whole(o.seed, "seed"),
-        permutations: whole(o.permutations, "permutations"),
-      }),
-    };
-  },
-};
 
 export function metricCommand(program: Command): void {
   program
     .command("metric <name> <files...>")
-    .description(`compute one metric on .npy files: ${Object.keys(RUN).join(", ")}`)
-    .option("--regressor <r>", "lps: gbdt|mlp", "gbdt")
-    .option("--split <s>", "lps, sap, dci: random|ordered (ordered: first rows train)")
+    .description(`compute one metric on .npy files: ${Object.keys(COMMANDS).join(", ")}`)
+    .option("--regressor <r>", `${users("regressor")}: gbdt|mlp`, "gbdt")
+    .option("--split <s>", `${users("split")}: random|ordered (ordered: first rows train)`)
     .option("--seed <s>", "seed for splits and samplers", "0")
-    .option("--threads <n>", "lps: worker threads (default: all cores)")
-    .option("--train <n>", "sap, dci: training rows (count, or fraction below 1)")
-    .option("--model <m>", "dci: gbc (disentanglement_lib) | forest (random forest)", "gbc")
+    .option("--threads <n>", `${users("threads")}: worker threads (default: all cores)`)
+    .option("--train <n>", `${users("train")}: training rows (count, or fraction below 1)`)
+    .option("--model <m>", `${users("model")}: gbc (disentanglement_lib) | forest (random forest)`, "gbc")
     .option("--prior <spec>", "fidelity: the prior, e.g. gaussian")
-    .option("--permutations <n>", "fidelity: MMD permutation-test draws", "200")
+    .option("--permutations <n>", `${users("permutations")}: MMD permutation-test draws`, "200")
     .option("--json", "print JSON")
-    .action(async (name: string, files: string[], opts: MetricOptions) => {
-      const run = RUN[name];
-      if (!run) throw new SculptError(`unknown metric '${name}'`, `use one of: ${Object.keys(RUN).join(", ")}`);
-      const out = { metric: name, ...(await run(files, opts)) };
-      if (opts.json) printJson(out);
+    .action(async (name: string, files: string[], f: MetricFlags) => {
+      const command = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
+      if (!command) throw new SculptError(`unknown metric '${name}'`, `use one of: ${Object.keys(COMMANDS).join(", ")}`);
+      const options: MetricCommandOptions = {
+        regressor: f.regressor,
+        split: split(f.split),
+        seed: parseNumber(f.seed, "seed", { integer: true, min: 0 }),
+        train: trainSize(f.train),
+        model: f.model,
+        permutations: parseNumber(f.permutations, "permutations", { integer: true, min: 0 }),
+      };
+      const threads = optionalNumber(f.threads, "threads", { integer: true, min: 0 });
+      const inputs = readInputs(name, command.files, files, f.prior);
+      const out = { metric: name, ...(await command.run(inputs, options, { runLps: workerLpsRunner({ threads }) })) };
+      if (f.json) printJson(out);
       else for (const [k, v] of Object.entries(out)) if (typeof v === "number" || typeof v === "string") console.log(`${k}: ${v}`);
     });
 }

@@ -5,7 +5,8 @@ import { SculptError } from "../../core/registry.js";
 import { priorConfigFromSpec } from "../../core/priors/index.js";
 import { loadPrior } from "../../node/priors.js";
 import { writeMatrix } from "../../node/npy-file.js";
-import { intOption, printJson } from "../output.js";
+import { intOption } from "../numbers.js";
+import { printJson } from "../output.js";
 
 const GRAMMAR = `
 Prior specs:

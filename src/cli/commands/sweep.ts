@@ -7,6 +7,7 @@ import type { BudgetName } from "../../core/nets/presets.js";
 import { SculptError } from "../../core/registry.js";
 import { TABLE_FORMATS, type TableFormat } from "../../core/sweep/table.js";
 import { listSweepPresets, runSweep, sweepTable, type RunEvent, type SweepProgress } from "../../node/sweep/index.js";
+import { positiveInt } from "../numbers.js";
 import { printJson } from "../output.js";
 
 interface SweepFlags {
@@ -22,13 +23,6 @@ interface SweepFlags {
   format: string;
   json?: boolean;
 }
-
-export const positiveInt = (v: string | undefined, flag: string): number | undefined => {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new SculptError(`--${flag} must be a whole number ≥ 1 (got '${v}')`);
-  return n;
-};
 
 const duration = (s: number) =>
   s >= 3600

@@ -4,7 +4,8 @@
  */
 import type { Command } from "commander";
 import { trainRun } from "../../node/train.js";
-import { intOption, printJson } from "../output.js";
+import { intOption, optionalNumber } from "../numbers.js";
+import { printJson } from "../output.js";
 import { jsonLines, progressBar } from "../progress.js";
 import { SculptError } from "../../core/registry.js";
 import type { BudgetName } from "../../core/nets/presets.js";
@@ -30,12 +31,7 @@ interface TrainFlags {
   json?: boolean;
 }
 
-const num = (v: string | undefined, name: string) => {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new SculptError(`--${name} must be a number (got '${v}')`);
-  return n;
-};
+const num = (v: string | undefined, name: string) => optionalNumber(v, name);
 
 export function trainCommand(program: Command): void {
   program

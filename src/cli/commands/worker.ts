@@ -4,7 +4,7 @@
  */
 import type { Command } from "commander";
 import { DEFAULT_LOCK_MS, runWorker } from "../../node/sweep/index.js";
-import { positiveInt } from "./sweep.js";
+import { positiveInt } from "../numbers.js";
 
 interface WorkerFlags {
   queue: string;

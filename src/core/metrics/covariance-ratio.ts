@@ -45,5 +45,9 @@ export function covarianceRatio(z: Matrix): CovarianceRatioResult {
 export const covarianceRatioMetric: MetricEntry = {
   description: "Σ|diagonal| / Σ|off-diagonal| of the codes' covariance (higher: more decorrelated)",
   needs: {},
+  // Σ|diagonal| / Σ|off-diagonal|: larger means less linear dependence.
+  keys: { "covariance.ratio": { label: "Cov. ratio", column: "cov ratio", better: "higher" } },
+  headline: "covariance.ratio",
+  command: { files: ["latents"], options: [], run: ({ latents }) => ({ ...covarianceRatio(latents!) }) },
   compute: ({ latents }) => ({ "covariance.ratio": covarianceRatio(latents).ratio }),
 };

@@ -145,6 +145,21 @@ export const dciMetric: MetricEntry = {
   description: "DCI with gradient-boosted classifier importances (disentanglement_lib)",
   needs: { factors: true },
   skip: needsTwoFactors,
+  keys: {
+    "dci.disentanglement": { label: "DCI-D", title: "DCI disentanglement", better: "higher" },
+    "dci.completeness": { label: "DCI-C", better: "higher" },
+    "dci.informativeness": { label: "DCI-I (test acc.)", better: "higher" },
+    "dci.informativenessTrain": { label: "DCI-I (train acc.)", better: "higher" },
+  },
+  headline: "dci.disentanglement",
+  command: {
+    files: ["latents", "factors"],
+    options: ["model", "split", "train", "seed"],
+    // dci() refuses a model other than gbc or forest.
+    run: ({ latents, factors }, o) => ({
+      ...dci(latents!, factors!, { model: o.model as DciModel, split: o.split, train: o.train, seed: o.seed }),
+    }),
+  },
   compute: ({ latents, factors, seed }) => {
     const r = dci(latents, factors!, { seed });
     return {
@@ -160,6 +175,12 @@ export const dciForestMetric: MetricEntry = {
   description: "DCI with random-forest regressor importances (Eastwood & Williams; the paper's form)",
   needs: { factors: true },
   skip: needsTwoFactors,
+  keys: {
+    "dci-forest.disentanglement": { label: "DCI-forest D", better: "higher" },
+    "dci-forest.completeness": { label: "DCI-forest C", better: "higher" },
+    "dci-forest.nrmse": { label: "DCI-forest NRMSE", better: "lower" },
+  },
+  headline: "dci-forest.disentanglement",
   compute: ({ latents, factors, seed }) => {
     const r = dci(latents, factors!, { seed, model: "forest" });
     return { "dci-forest.disentanglement": r.disentanglement, "dci-forest.completeness": r.completeness, "dci-forest.nrmse": r.nrmse! };

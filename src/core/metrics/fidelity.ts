@@ -157,6 +157,19 @@ function mmdPermutationTest(z: Matrix, rows: Int32Array, y: Matrix, permutations
 export const fidelityMetric: MetricEntry = {
   description: "Marginal KS and 1-Wasserstein distances to the prior, and an MMD permutation test p-value",
   needs: { prior: true },
+  keys: {
+    "fidelity.ks.max": { label: "KS max", better: "lower" },
+    "fidelity.w1.mean": { label: "W1 mean", better: "lower" },
+    "fidelity.mmd2": { label: "MMD²", better: "lower" },
+    // High when the codes cannot be told apart from prior samples.
+    "fidelity.pValue": { label: "MMD p-value", better: "higher" },
+  },
+  headline: "fidelity.ks.max",
+  command: {
+    files: ["latents"],
+    options: ["seed", "permutations"],
+    run: ({ latents, prior }, o) => ({ ...fidelity(latents!, prior!, { seed: o.seed, permutations: o.permutations }) }),
+  },
   compute: ({ latents, prior, seed }) => {
     const r = fidelity(latents, prior!, { seed });
     return {

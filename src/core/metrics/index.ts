@@ -1,6 +1,9 @@
 /**
- * The metric registry and `evaluateAll`. Adding a metric: one file exporting a MetricEntry, one
- * line in METRICS, one row in metrics.test.ts (the table is typed by the registry's keys).
+ * The metric registry and `evaluateAll`. Adding a metric: one file exporting a MetricEntry (its
+ * keys, labels, better direction, headline column and `sculpt metric` form declared there), one
+ * line in METRICS, one row in metrics.test.ts (the table is typed by the registry's keys). Tables,
+ * reports, the dashboard, the demo and `sculpt metric` all read the entry. Registry order is the
+ * order columns appear in tables.
  */
 import { SculptError } from "../registry.js";
 import { covarianceRatioMetric } from "./covariance-ratio.js";
@@ -16,12 +19,12 @@ import { factorColumn, type Factors } from "./validate.js";
 export const METRICS = {
   lps: lpsGbdtMetric,
   "lps-mlp": lpsMlpMetric,
-  "covariance-ratio": covarianceRatioMetric,
+  nmse: nmseMetric,
   mig: migMetric,
   sap: sapMetric,
   dci: dciMetric,
   "dci-forest": dciForestMetric,
-  nmse: nmseMetric,
+  "covariance-ratio": covarianceRatioMetric,
   fidelity: fidelityMetric,
 } satisfies Record<string, MetricEntry>;
 
@@ -107,7 +110,18 @@ export async function evaluateAll(inputs: MetricInputs, options: EvaluateOptions
   return result;
 }
 
-export type { MetricContext, MetricEntry, MetricInputs, MetricValues } from "./types.js";
+export type {
+  Direction,
+  MetricCommand,
+  MetricCommandInputs,
+  MetricCommandOptions,
+  MetricContext,
+  MetricEntry,
+  MetricFile,
+  MetricInputs,
+  MetricKeyInfo,
+  MetricValues,
+} from "./types.js";
 export type { Factors } from "./validate.js";
 export { factorsFromMatrix } from "./validate.js";
 export { lps, lpsAsync, planLps, lpsDim, finishLps, type LpsOptions, type LpsResult, type LpsPlan, type LpsRunner } from "./lps.js";

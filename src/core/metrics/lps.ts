@@ -14,14 +14,15 @@
 import type { Matrix } from "../matrix.js";
 import { Rng } from "../random.js";
 import { SculptError } from "../registry.js";
-import { applyBins, fitBinEdges, fitGbdt, GBDT_DEFAULTS, type BinnedRows, type GbdtOptions } from "./gbdt.js";
+import { applyBins, fitBinEdges, fitGbdt, GBDT_DEFAULTS, type GbdtOptions } from "./gbdt.js";
 import { applyScaler, fitMlp, fitScaler, MLP_DEFAULTS, type MlpOptions } from "./mlp.js";
+import type { LpsPlan, LpsRegressor, LpsRunner } from "./lps-plan.js";
 import { r2Score } from "./r2.js";
 import { splitRows, type SplitKind } from "./split.js";
 import { checkLatents, trainCount } from "./validate.js";
 import type { MetricEntry } from "./types.js";
 
-export type LpsRegressor = "gbdt" | "mlp";
+export type { LpsPlan, LpsRegressor, LpsRunner } from "./lps-plan.js";
 
 export interface LpsOptions {
   regressor?: LpsRegressor;
@@ -45,25 +46,6 @@ export interface LpsResult {
   /** Dimensions constant over all rows (R² defined as 0). */
   constantDims: number[];
 }
-
-/** Everything the per-dimension jobs share; plain data, so it can be posted to a worker. */
-export interface LpsPlan {
-  z: Matrix;
-  regressor: LpsRegressor;
-  split: SplitKind;
-  seed: number;
-  train: Int32Array;
-  test: Int32Array;
-  constant: Uint8Array;
-  gbdt: GbdtOptions;
-  mlp: MlpOptions;
-  /** Pre-binned rows (gbdt only), shared by every dimension's regression. */
-  trainBins?: BinnedRows;
-  testBins?: BinnedRows;
-}
-
-/** Runs the jobs of a plan (one per dimension) and returns the per-dimension R². */
-export type LpsRunner = (plan: LpsPlan) => Promise<number[]>;
 
 const REGRESSORS: LpsRegressor[] = ["gbdt", "mlp"];
 
@@ -186,6 +168,21 @@ function lpsEntry(regressor: LpsRegressor): MetricEntry {
             latents.cols * latents.rows > 320_000
               ? "LPS-mlp is slow on this many codes; run `sculpt metric lps --regressor mlp` explicitly"
               : undefined
+        : undefined,
+    keys: { [`lps.${regressor}`]: { label: `LPS-${regressor}`, ...(regressor === "gbdt" ? { column: "LPS" } : {}), better: "lower" } },
+    headline: `lps.${regressor}`,
+    // `sculpt metric lps --regressor gbdt|mlp` reaches both entries.
+    command:
+      regressor === "gbdt"
+        ? {
+            files: ["latents"],
+            options: ["regressor", "split", "seed", "threads"],
+            run: async ({ latents }, o, ctx) => {
+              if (o.regressor !== "gbdt" && o.regressor !== "mlp")
+                throw new SculptError(`unknown regressor '${o.regressor}'`, "use gbdt or mlp");
+              return { ...(await lpsAsync(latents!, { regressor: o.regressor, split: o.split, seed: o.seed }, ctx.runLps)) };
+            },
+          }
         : undefined,
     async compute({ latents, seed }, ctx) {
       const r = await lpsAsync(latents, { regressor, seed }, ctx.runLps);

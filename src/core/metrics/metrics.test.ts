@@ -56,6 +56,10 @@ describe("metric conformance", () => {
       for (const v of Object.values(a.values)) {
         for (const x of [v].flat(2)) expect(Number.isFinite(x)).toBe(true);
       }
+      // Its entry declares exactly the scalar keys it returns (labels and directions live there), the headline among them.
+      const scalars = Object.keys(a.values).filter((k) => typeof a.values[k] === "number");
+      expect(Object.keys(METRICS[name].keys).sort()).toEqual(scalars.sort());
+      expect(scalars).toContain(METRICS[name].headline);
       const b = await evaluateAll(inputs, { only: [name] });
       expect(b.values).toEqual(a.values);
       const bad = representation();

@@ -9,7 +9,7 @@
  */
 import type { Matrix } from "../matrix.js";
 import { SculptError } from "../registry.js";
-import { checkFactors, checkLatents, factorColumn, type Factors } from "./validate.js";
+import { checkFactors, checkLatents, checkVaryingFactors, factorColumn, type Factors } from "./validate.js";
 import type { MetricEntry } from "./types.js";
 
 export interface MigResult {
@@ -86,14 +86,6 @@ export function entropy(a: Int32Array, na: number): number {
   return h;
 }
 
-/** Refuse a factor that takes one value on these rows (its entropy is 0). */
-export function checkVaryingFactors(f: Factors, columns: Int32Array[], what: string): void {
-  columns.forEach((col, j) => {
-    for (let i = 1; i < col.length; i++) if (col[i] !== col[0]) return;
-    throw new SculptError(`${what}: factor '${f.names[j]}' takes a single value`, "drop constant factors (e.g. dSprites' colour) first");
-  });
-}
-
 /** Top-two gap per column of a [latents × factors] score matrix (disentanglement_lib's sort-and-subtract). */
 export function topTwoGaps(m: number[][]): { gaps: number[]; best: number[] } {
   const k = m[0].length;
@@ -151,6 +143,12 @@ export function mig(z: Matrix, factors: Factors, options: { bins?: number } = {}
 export const migMetric: MetricEntry = {
   description: "Mutual Information Gap (20-bin histograms, nats, normalised by factor entropy)",
   needs: { factors: true },
+  keys: {
+    "mig.score": { label: "MIG", better: "higher" },
+    "mig.unnormalized": { label: "MI gap (nats)", better: "higher" },
+  },
+  headline: "mig.score",
+  command: { files: ["latents", "factors"], options: [], run: ({ latents, factors }) => ({ ...mig(latents!, factors!) }) },
   compute: ({ latents, factors }) => {
     const r = mig(latents, factors!);
     return { "mig.score": r.score, "mig.unnormalized": r.unnormalized };

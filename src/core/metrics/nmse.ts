@@ -37,6 +37,16 @@ export function nmse(x: ArrayLike<number>, xHat: ArrayLike<number>): NmseResult 
 export const nmseMetric: MetricEntry = {
   description: "Normalised reconstruction error Σ‖x − x̂‖² / Σ‖x‖², linear and in dB",
   needs: { reconstructions: true },
+  keys: {
+    "nmse.db": { label: "NMSE (dB)", column: "NMSE dB", better: "lower" },
+    "nmse.linear": { label: "NMSE", better: "lower" },
+  },
+  headline: "nmse.db",
+  command: {
+    files: ["images", "reconstructions"],
+    options: [],
+    run: ({ images, reconstructions }) => ({ ...nmse(images!, reconstructions!) }),
+  },
   compute: ({ images, reconstructions }) => {
     const r = nmse(images!, reconstructions!);
     return { "nmse.linear": r.linear, "nmse.db": r.db };

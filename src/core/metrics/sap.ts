@@ -110,6 +110,16 @@ function mean(v: number[]): number {
 export const sapMetric: MetricEntry = {
   description: "Separated Attribute Predictability, discrete (linear SVM accuracy gap) and continuous (R² gap)",
   needs: { factors: true },
+  keys: {
+    "sap.discrete": { label: "SAP", better: "higher" },
+    "sap.continuous": { label: "SAP (continuous)", better: "higher" },
+  },
+  headline: "sap.discrete",
+  command: {
+    files: ["latents", "factors"],
+    options: ["split", "train", "seed"],
+    run: ({ latents, factors }, o) => ({ ...sap(latents!, factors!, { split: o.split, train: o.train, seed: o.seed }) }),
+  },
   compute: ({ latents, factors, seed }) => {
     const r = sap(latents, factors!, { seed });
     return { "sap.discrete": r.discrete!, "sap.continuous": r.continuous! };

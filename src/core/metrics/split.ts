@@ -5,8 +5,7 @@
  */
 import { Rng } from "../random.js";
 import { SculptError } from "../registry.js";
-import { checkVaryingFactors } from "./mig.js";
-import { factorColumn, type Factors } from "./validate.js";
+import { checkVaryingFactors, factorColumn, type Factors } from "./validate.js";
 
 export type SplitKind = "random" | "ordered";
 

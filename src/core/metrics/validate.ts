@@ -104,3 +104,11 @@ export function trainCount(n: number, train: number | undefined, fallbackFractio
   }
   return t;
 }
+
+/** Refuse a factor that takes one value on these rows (its entropy is 0). */
+export function checkVaryingFactors(f: Factors, columns: Int32Array[], what: string): void {
+  columns.forEach((col, j) => {
+    for (let i = 1; i < col.length; i++) if (col[i] !== col[0]) return;
+    throw new SculptError(`${what}: factor '${f.names[j]}' takes a single value`, "drop constant factors (e.g. dSprites' colour) first");
+  });
+}

@@ -14,7 +14,7 @@ export {
   type RunRequest,
 } from "./expand.js";
 export { runId, sha256Hex, stableJson, RUN_ID_LENGTH } from "./hash.js";
-export { METRIC_INFO, metricDirection, metricLabel, type Direction } from "./metric-info.js";
+export { METRIC_INFO, metricColumn, metricDirection, metricLabel, metricTitle, type Direction } from "./metric-info.js";
 export {
   aggregate,
   formatTable,

@@ -1,34 +1,16 @@
 /**
- * Which way is better for each metric key, and its column label: the one place tables look this up
- * (lower is better for LPS, NMSE and distances to the prior; higher for MIG, SAP, DCI and the
- * permutation test's p-value). A key without an entry is shown but never marked best.
+ * Label and better direction of every metric key, gathered from the metric registry (each entry
+ * declares its own keys): the one place tables look them up, in registry order. A key without an
+ * entry is shown but never marked best.
  */
-export type Direction = "lower" | "higher";
+import { METRICS } from "../metrics/index.js";
+import type { Direction, MetricKeyInfo } from "../metrics/types.js";
 
-export const METRIC_INFO: Record<string, { label: string; better: Direction }> = {
-  "lps.gbdt": { label: "LPS-gbdt", better: "lower" },
-  "lps.mlp": { label: "LPS-mlp", better: "lower" },
-  "nmse.db": { label: "NMSE (dB)", better: "lower" },
-  "nmse.linear": { label: "NMSE", better: "lower" },
-  "mig.score": { label: "MIG", better: "higher" },
-  "mig.unnormalized": { label: "MI gap (nats)", better: "higher" },
-  "sap.discrete": { label: "SAP", better: "higher" },
-  "sap.continuous": { label: "SAP (continuous)", better: "higher" },
-  "dci.disentanglement": { label: "DCI-D", better: "higher" },
-  "dci.completeness": { label: "DCI-C", better: "higher" },
-  "dci.informativeness": { label: "DCI-I (test acc.)", better: "higher" },
-  "dci.informativenessTrain": { label: "DCI-I (train acc.)", better: "higher" },
-  "dci-forest.disentanglement": { label: "DCI-forest D", better: "higher" },
-  "dci-forest.completeness": { label: "DCI-forest C", better: "higher" },
-  "dci-forest.nrmse": { label: "DCI-forest NRMSE", better: "lower" },
-  // Σ|diagonal| / Σ|off-diagonal| of the codes' covariance: larger means less linear dependence.
-  "covariance.ratio": { label: "Cov. ratio", better: "higher" },
-  "fidelity.ks.max": { label: "KS max", better: "lower" },
-  "fidelity.w1.mean": { label: "W1 mean", better: "lower" },
-  "fidelity.mmd2": { label: "MMD²", better: "lower" },
-  // High when the codes cannot be told apart from prior samples.
-  "fidelity.pValue": { label: "MMD p-value", better: "higher" },
-};
+export type { Direction } from "../metrics/types.js";
+
+export const METRIC_INFO: Readonly<Record<string, MetricKeyInfo>> = Object.freeze(
+  Object.assign({}, ...Object.values(METRICS).map((m) => m.keys)) as Record<string, MetricKeyInfo>,
+);
 
 export function metricLabel(key: string): string {
   return METRIC_INFO[key]?.label ?? key;
@@ -36,4 +18,16 @@ export function metricLabel(key: string): string {
 
 export function metricDirection(key: string): Direction | undefined {
   return METRIC_INFO[key]?.better;
+}
+
+/** Compact column header (the demo's table). */
+export function metricColumn(key: string): string {
+  const info = METRIC_INFO[key];
+  return info?.column ?? info?.label ?? key;
+}
+
+/** Name on a figure's axis. */
+export function metricTitle(key: string): string {
+  const info = METRIC_INFO[key];
+  return info?.title ?? info?.column ?? info?.label ?? key;
 }

@@ -7,6 +7,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { findMetric, metricScatterSpec, metricVsLatentSpec, sweepTables, type SweepRecord } from "../../core/figures/index.js";
 import { SculptError } from "../../core/registry.js";
+import { metricTitle } from "../../core/sweep/metric-info.js";
 import { RUN_FILES } from "../run-format.js";
 import { escapeHtml, figure, meanStdText, note, page, table, type Section } from "./html.js";
 import { renderSvg } from "./render.js";
@@ -88,11 +89,18 @@ export function readSweep(dir: string): SweepInput {
   }
 }
 
+/** A registry key (its figure title from the metric's entry), then the other names records may carry it under. */
+const sweepMetric = (key: string, fallbacks: RegExp[]) => ({
+  key,
+  label: metricTitle(key),
+  patterns: [new RegExp(`^${key.replace(/\./g, "\\.")}$`, "i"), ...fallbacks],
+});
+
 /** Which metric keys stand for the paper's LPS, NMSE and DCI (first match wins). */
 export const SWEEP_METRICS = {
-  lps: { label: "LPS", patterns: [/^lps$/i, /^lps\.gbdt$/i, /^lps[./]score$/i, /^lps\.[a-z]+$/i] },
-  nmse: { label: "NMSE", patterns: [/^nmse$/i, /^nmse\.linear$/i, /nmse/i] },
-  dci: { label: "DCI disentanglement", patterns: [/^dci[./]disentanglement$/i, /^dci$/i, /^dci\b/i] },
+  lps: sweepMetric("lps.gbdt", [/^lps$/i, /^lps[./]score$/i, /^lps\.[a-z]+$/i]),
+  nmse: sweepMetric("nmse.linear", [/^nmse$/i, /nmse/i]),
+  dci: sweepMetric("dci.disentanglement", [/^dci[./]disentanglement$/i, /^dci$/i, /^dci\b/i]),
 };
 
 export interface SweepReportOptions {
