@@ -3,7 +3,7 @@
  * zod, with every default in one place and a why-comment on each (paper Appendix A.1).
  */
 import { z } from "zod";
-import { SculptError } from "../registry.js";
+import { SculptError, zodIssues } from "../registry.js";
 
 export const trainConfigSchema = z.object({
   dataset: z.string().min(1),
@@ -34,7 +34,7 @@ export type TrainConfig = z.infer<typeof trainConfigSchema>;
 export function validateTrainConfig(config: unknown): TrainConfig {
   const parsed = trainConfigSchema.safeParse(config);
   if (!parsed.success) {
-    throw new SculptError(`invalid training config: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    throw new SculptError(`invalid training config: ${zodIssues(parsed.error)}`);
   }
   return parsed.data;
 }
