@@ -9,8 +9,8 @@ import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-export const SHARED = join(ROOT, "..", "shared");
-export const FIXTURES = join(SHARED, "fixtures");
+/** Reference results from independent implementations (provenance in test/fixtures/README.md). */
+export const FIXTURES = join(ROOT, "test", "fixtures");
 
 /** Backends every conformance spec runs on (the native one joins when built). */
 export const TEST_BACKENDS = (process.env.SCULPT_TEST_BACKENDS ?? "cpu,wasm").split(",");

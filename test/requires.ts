@@ -13,6 +13,7 @@
 import { spawnSync } from "node:child_process";
 import { accessSync, constants, statSync } from "node:fs";
 import { delimiter, isAbsolute, join } from "node:path";
+import { dataStatus } from "../src/node/data/status.js";
 import { loadNativeAddon } from "../src/node/native.js";
 import { findWebGpuAdapter } from "../src/node/webgpu.js";
 
@@ -139,3 +140,16 @@ export function python(...modules: string[]): Requirement & { path: string } {
 
 const PYTHON_DEBS: Record<string, string> = { torch: "python3-torch", sklearn: "python3-sklearn", numpy: "python3-numpy" };
 const PIP_NAMES: Record<string, string> = { sklearn: "scikit-learn" };
+
+/**
+ * A real data set's files where sculpt's loaders look ($SCULPT_DATA/<set> or the user cache): all
+ * of them, or the paths in `needed` (as named in the set's download list).
+ */
+export function dataSet(name: string, needed?: string[]): Requirement {
+  const s = dataStatus(name, undefined, needed);
+  return requirement(
+    s.present
+      ? null
+      : `${name} files not found in ${s.folder} (missing ${s.missing.join(", ")}): run \`sculpt data fetch ${name}\`, or set SCULPT_DATA to a folder holding ${name}/`,
+  );
+}

@@ -30,7 +30,9 @@ export default class SkipReporter implements Reporter {
     }
     if (groups.size === 0) return;
     const total = [...groups.values()].reduce((s, f) => s + [...f.values()].reduce((a, b) => a + b, 0), 0);
-    const lines = [`Skipped ${total} test${total === 1 ? "" : "s"}, by reason (SCULPT_TEST_REQUIRE_ALL=1 makes a missing program fail):`];
+    const lines = [
+      `Skipped ${total} test${total === 1 ? "" : "s"}, by reason (SCULPT_TEST_REQUIRE_ALL=1 turns a missing program or data set into a failure):`,
+    ];
     for (const [reason, files] of groups) {
       lines.push(`  - ${reason}`);
       for (const [file, n] of files) lines.push(`      ${file}: ${n} test${n === 1 ? "" : "s"}`);
