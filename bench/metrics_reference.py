@@ -5,6 +5,7 @@ scikit-learn after the definitions in google-research/disentanglement_lib @86a64
 definitions, not copied.
 
 Usage: /usr/bin/python3 bench/metrics_reference.py OUT_DIR
+       /usr/bin/python3 bench/metrics_reference.py --time Z.npy F.npy TRAIN_ROWS   (`npm run bench -- metrics`)
 Writes OUT_DIR/{mixed,collapsed,gaussian}_latents.npy, OUT_DIR/{mixed,gaussian}_factors.npy and
 OUT_DIR/reference.json;
 test/fixtures/metrics-extra/README.md says what each number is.
@@ -50,7 +51,7 @@ def modularity(mus, ys):
     return float(per_code.mean()), per_code.tolist(), mi.tolist()
 
 
-def explicitness(mus_train, ys_train, mus_test, ys_test):
+def explicitness(mus_train, ys_train, mus_test, ys_test, check=True):
     """modularity_explicitness.compute_modularity_explicitness / explicitness_per_factor: codes
     standardised with the training mean and (population) std, LogisticRegression() with the
     installed scikit-learn's defaults per factor, macro ROC-AUC of predict_proba against the
@@ -66,7 +67,7 @@ def explicitness(mus_train, ys_train, mus_test, ys_test):
         mlb = preprocessing.MultiLabelBinarizer()
         train.append(metrics.roc_auc_score(mlb.fit_transform(ys_train[j][:, None]), clf.predict_proba(xtr)))
         test.append(metrics.roc_auc_score(mlb.fit_transform(ys_test[j][:, None]), clf.predict_proba(xte)))
-    assert max(iters) < clf.max_iter, "lbfgs stopped at its iteration limit: the reference would not be the optimum"
+    assert not check or max(iters) < clf.max_iter, "lbfgs stopped at its iteration limit: the reference would not be the optimum"
     return {"train": float(np.mean(train)), "test": float(np.mean(test)), "per_factor_train": train, "per_factor_test": test, "lbfgs_iterations": iters}
 
 
@@ -158,7 +159,35 @@ def make_sets(rng):
     return {"mixed": (z, f), "collapsed": (collapsed, f), "gaussian": (gauss, f)}
 
 
+def time_each(z_path, f_path, n_train):
+    """Wall and CPU seconds each reference takes on the given codes and factors (one JSON line)."""
+    import time
+
+    import warnings
+
+    warnings.simplefilter("ignore")  # lbfgs stopping at its 100-iteration default is what the original does
+    z = np.load(z_path)
+    mus, ys = z.T, np.load(f_path).T
+    mus64 = mus.astype(np.float64)
+    runs = {
+        "modularity": lambda: modularity(mus, ys),
+        "explicitness": lambda: explicitness(mus64[:, :n_train], ys[:, :n_train], mus64[:, n_train:], ys[:, n_train:], check=False),
+        "irs": lambda: irs(mus64, ys),
+        "unsupervised": lambda: unsupervised(mus64),
+    }
+    out = {"seconds": {}, "cpuSeconds": {}}
+    for name, fn in runs.items():
+        t0, c0 = time.perf_counter(), time.process_time()
+        fn()
+        out["seconds"][name] = time.perf_counter() - t0
+        out["cpuSeconds"][name] = time.process_time() - c0
+    print(json.dumps(out))
+
+
 def main():
+    if sys.argv[1] == "--time":
+        time_each(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+        return
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
     sets = make_sets(np.random.RandomState(18))

@@ -105,6 +105,16 @@ describe("pieces of the new metrics", () => {
     expect(quantileOf(Float64Array.from([3, 1, 2, 4]), 0.5)).toBe(2.5);
     expect(quantileOf(Float64Array.from([0, 10]), 0.99)).toBeCloseTo(9.9, 12);
     expect(quantileOf(Float64Array.from([7]), 0.99)).toBe(7);
+    // selection agrees with sorting on ties and random values
+    let state = 7;
+    const v = Float64Array.from({ length: 501 }, () => ((state = (state * 48271) % 2147483647) % 50) / 7);
+    const sorted = v.slice().sort();
+    for (const q of [0, 0.1, 0.5, 0.99, 1]) {
+      const h = q * 500;
+      const lo = Math.floor(h);
+      const want = lo < 500 ? sorted[lo] + (h - lo) * (sorted[lo + 1] - sorted[lo]) : sorted[lo];
+      expect(quantileOf(v.slice(), q)).toBeCloseTo(want, 12);
+    }
   });
 
   it("Jacobi eigenvalues of a known symmetric matrix", () => {

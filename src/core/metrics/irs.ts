@@ -55,13 +55,14 @@ export function irs(z: Matrix, factors: Factors, options: IrsOptions = {}): IrsR
   const perCode: number[] = [];
   const matrix: number[][] = [];
   const maxDev: number[] = [];
+  const buffer = new Float64Array(n);
   for (const v of codes) {
     const mean = v.reduce((a, b) => a + b, 0) / n;
     let dev = 0;
     for (const x of v) dev = Math.max(dev, Math.abs(x - mean));
     const row = groups.map((g) => {
       let cum = 0;
-      for (const rows of g) cum += quantileOf(absDeviations(v, rows), quantile);
+      for (const rows of g) cum += quantileOf(absDeviations(v, rows, buffer), quantile);
       return 1 - cum / g.length / dev;
     });
     matrix.push(row);
@@ -80,20 +81,55 @@ function groupRows(binned: Int32Array, bins: number): Int32Array[] {
   return lists.filter((l) => l.length > 0).map((l) => Int32Array.from(l));
 }
 
-/** |v[r] − mean of v over rows| for each of the rows. */
-function absDeviations(v: Float64Array, rows: Int32Array): Float64Array {
+/** |v[r] − mean of v over rows| for each of the rows, into `out`. */
+function absDeviations(v: Float64Array, rows: Int32Array, out: Float64Array): Float64Array {
   let mean = 0;
-  for (const r of rows) mean += v[r];
+  for (let k = 0; k < rows.length; k++) mean += v[rows[k]];
   mean /= rows.length;
-  return Float64Array.from(rows, (r) => Math.abs(v[r] - mean));
+  const d = out.subarray(0, rows.length);
+  for (let k = 0; k < rows.length; k++) d[k] = Math.abs(v[rows[k]] - mean);
+  return d;
 }
 
-/** numpy's default (linear) percentile: sorted values interpolated at position q·(n − 1). */
+/**
+ * numpy's default (linear) percentile: the sorted values interpolated at position q·(n − 1). Found
+ * by selection (reorders `values`), not a full sort.
+ */
 export function quantileOf(values: Float64Array, q: number): number {
-  const s = values.slice().sort();
-  const h = q * (s.length - 1);
+  const n = values.length;
+  const h = q * (n - 1);
   const lo = Math.floor(h);
-  return lo + 1 < s.length ? s[lo] + (h - lo) * (s[lo + 1] - s[lo]) : s[lo];
+  const a = select(values, lo);
+  if (lo + 1 >= n || h === lo) return a;
+  let b = Infinity;
+  for (let i = lo + 1; i < n; i++) if (values[i] < b) b = values[i];
+  return a + (h - lo) * (b - a);
+}
+
+/** Hoare's quickselect: the k-th smallest of a (0-based), with a[k] in place and a[k+1..] ≥ it. */
+function select(a: Float64Array, k: number): number {
+  let left = 0;
+  let right = a.length - 1;
+  while (right > left) {
+    const pivot = a[(left + right) >>> 1];
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else break;
+  }
+  return a[k];
 }
 
 export const irsMetric: MetricEntry = {

@@ -19,7 +19,7 @@ export interface LogisticOptions {
   tol: number;
 }
 
-export const LOGISTIC_DEFAULTS: LogisticOptions = { C: 1, maxIter: 2000, tol: 1e-9 };
+export const LOGISTIC_DEFAULTS: LogisticOptions = { C: 1, maxIter: 2000, tol: 1e-6 };
 
 export interface LogisticModel {
   /** The distinct training labels, sorted: column c of `predictProba` is classes[c]. */
@@ -37,10 +37,17 @@ export interface LogisticModel {
  * @example
  * const m = fitLogistic(x, 2, labels); m.predict(xTest, nTest);
  */
-export function fitLogistic(x: ArrayLike<number>, p: number, y: ArrayLike<number>, options: Partial<LogisticOptions> = {}): LogisticModel {
+export function fitLogistic(
+  xIn: ArrayLike<number>,
+  p: number,
+  y: ArrayLike<number>,
+  options: Partial<LogisticOptions> = {},
+): LogisticModel {
   const o = { ...LOGISTIC_DEFAULTS, ...options };
   const n = y.length;
-  if (x.length !== n * p) throw new SculptError(`logistic regression: ${x.length} inputs for ${n} rows × ${p} columns`);
+  if (xIn.length !== n * p) throw new SculptError(`logistic regression: ${xIn.length} inputs for ${n} rows × ${p} columns`);
+  // one concrete array type keeps the hot loops monomorphic
+  const x = xIn instanceof Float64Array ? xIn : Float64Array.from(xIn);
   if (!(o.C > 0)) throw new SculptError(`logistic regression needs C > 0, got ${o.C}`);
   const classes = [...new Set(Array.from(y))].sort((a, b) => a - b);
   if (classes.length < 2) {
@@ -55,6 +62,7 @@ export function fitLogistic(x: ArrayLike<number>, p: number, y: ArrayLike<number
   // Objective per row (Σ log-loss + ½‖W‖²/C) / n: the same minimiser, gradients of order one.
   const lambda = 1 / (o.C * n);
   const logits = new Float64Array(K);
+  const expo = new Float64Array(K);
   const objective = (w: Float64Array, grad: Float64Array): number => {
     grad.fill(0);
     let f = 0;
@@ -64,12 +72,11 @@ export function fitLogistic(x: ArrayLike<number>, p: number, y: ArrayLike<number
       let max = -Infinity;
       for (let c = 0; c < K; c++) if (logits[c] > max) max = logits[c];
       let s = 0;
-      for (let c = 0; c < K; c++) s += Math.exp(logits[c] - max);
-      const lse = max + Math.log(s);
-      f += lse - logits[label[i]];
+      for (let c = 0; c < K; c++) s += expo[c] = Math.exp(logits[c] - max);
+      f += max + Math.log(s) - logits[label[i]];
       for (let r = 0; r < rows; r++) {
         const c = K === 2 ? 1 : r;
-        const g = (Math.exp(logits[c] - lse) - (label[i] === c ? 1 : 0)) / n;
+        const g = (expo[c] / s - (label[i] === c ? 1 : 0)) / n;
         const at = r * q;
         for (let j = 0; j < p; j++) grad[at + j] += g * x[xi + j];
         grad[at + p] += g;
@@ -90,8 +97,9 @@ export function fitLogistic(x: ArrayLike<number>, p: number, y: ArrayLike<number
   const predictProba = (xs: ArrayLike<number>, m: number): Float64Array => {
     if (xs.length !== m * p) throw new SculptError(`logistic regression: ${xs.length} inputs for ${m} rows × ${p} columns`);
     const out = new Float64Array(m * K);
+    const xf = xs instanceof Float64Array ? xs : Float64Array.from(xs);
     for (let i = 0; i < m; i++) {
-      scores(w, xs, i * p, p, K, logits);
+      scores(w, xf, i * p, p, K, logits);
       let max = -Infinity;
       for (let c = 0; c < K; c++) if (logits[c] > max) max = logits[c];
       let s = 0;
@@ -119,7 +127,7 @@ export function fitLogistic(x: ArrayLike<number>, p: number, y: ArrayLike<number
 }
 
 /** Class scores of row x[at..at+p): W_c·x + b_c, with class 0 fixed at 0 in the two-class form. */
-function scores(w: Float64Array, x: ArrayLike<number>, at: number, p: number, K: number, out: Float64Array): void {
+function scores(w: Float64Array, x: Float64Array, at: number, p: number, K: number, out: Float64Array): void {
   const q = p + 1;
   if (K === 2) {
     let s = w[p];
