@@ -9,13 +9,16 @@ const BENCHMARKS: Record<string, Bench> = {
   conv: () => import("./conv.js"),
   data: () => import("./data.js"),
   lps: () => import("./lps.js"),
-  metrics: () => import("./metrics.js"),
   native: () => import("./native.js"),
+  parity: () => import("./parity.js"),
   train: () => import("./train.js"),
 };
 
 async function main(): Promise<void> {
-  const names = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+  // Benchmark names come first; options after them (`parity --models ae`) are the benchmark's own.
+  const args = process.argv.slice(2);
+  const first = args.findIndex((a) => a.startsWith("-"));
+  const names = first < 0 ? args : args.slice(0, first);
   const chosen = names.length ? names : Object.keys(BENCHMARKS);
   const results: Record<string, unknown> = {};
   for (const name of chosen) {

@@ -5,7 +5,7 @@ import type { Matrix } from "../core/matrix.js";
 import type { Prior } from "../core/priors/types.js";
 import { SculptError } from "../core/registry.js";
 import { decodeCheckpoint } from "../core/train/checkpoint.js";
-import { validateTrainConfig, type TrainConfig } from "../core/train/config.js";
+import { readStoredTrainConfig, type TrainConfig } from "../core/train/config.js";
 import { decodeCodes, representImages } from "../core/train/inference.js";
 import { createTrainable, type Trainable } from "../core/train/setup.js";
 import { restore } from "../core/train/snapshot.js";
@@ -35,7 +35,7 @@ export async function loadRun(dir: string, backend?: string): Promise<LoadedRun>
   if (!existsSync(ckptPath))
     throw new SculptError(`${dir} has no trained weights yet (${ckptPath} is missing)`, "let the run finish, or resume it");
   await initBackend(backend);
-  const config = validateTrainConfig(JSON.parse(readFileSync(configPath, "utf8")));
+  const config = readStoredTrainConfig(JSON.parse(readFileSync(configPath, "utf8")));
   const ckpt = decodeCheckpoint(new Uint8Array(readFileSync(ckptPath)));
   const shapeInfo = JSON.parse(readFileSync(join(dir, RUN_FILES.encoder, "model.json"), "utf8")) as {
     modelTopology: { config: { layers: { config: { batch_input_shape?: number[] } }[] } };

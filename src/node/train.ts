@@ -11,8 +11,9 @@ import * as tf from "../core/tf.js";
 import { modelEntry, resolveModelConfig } from "../core/models/index.js";
 import { BUDGETS, presetFor, type BudgetName } from "../core/nets/presets.js";
 import { lookup, SculptError } from "../core/registry.js";
-import { validateTrainConfig, type TrainConfig } from "../core/train/config.js";
+import { readStoredTrainConfig, validateTrainConfig, type TrainConfig } from "../core/train/config.js";
 import type { Reporter } from "../core/train/reporter.js";
+import type { InitScheme } from "../core/nets/init.js";
 import { encodeImages, decodeCodes } from "../core/train/inference.js";
 import { train, TrainingDiverged, type TrainResult } from "../core/train/train.js";
 import { evaluationSubset } from "../core/data/split.js";
@@ -48,6 +49,10 @@ export interface UserTrainConfig {
   evalLimit?: number;
   datasetOptions?: Record<string, unknown>;
   reconstruction?: "bce_logits" | "mse";
+  /** Weight initialisation: "torch" (default, PyTorch's) or "glorot" (Keras'). */
+  init?: InitScheme;
+  /** Adam's ε (default 1e-8, PyTorch's). */
+  adamEpsilon?: number;
 }
 
 export function resolveTrainConfig(user: UserTrainConfig, shape: readonly [number, number, number]): TrainConfig {
@@ -85,6 +90,8 @@ export function resolveTrainConfig(user: UserTrainConfig, shape: readonly [numbe
     convLayers: user.channels?.length ?? user.convLayers ?? preset.convLayers,
     channels: user.channels ?? (user.convLayers === undefined ? preset.channels : undefined),
     reconstruction: user.reconstruction,
+    init: user.init,
+    adamEpsilon: user.adamEpsilon,
     epochs: user.epochs ?? budget.epochs,
     batchSize: user.batchSize ?? (user.epochs === undefined ? budget.batchSize : undefined),
     lr: user.lr,
@@ -127,7 +134,7 @@ export async function trainRun(user: UserTrainConfig, opts: RunOptions): Promise
   if (opts.resume) {
     if (!existsSync(configPath))
       throw new SculptError(`nothing to resume in ${dir} (no ${RUN_FILES.config})`, "start the run without --resume");
-    config = validateTrainConfig(readJson(configPath));
+    config = readStoredTrainConfig(readJson(configPath));
     data = await loadDataset(config.dataset, { ...config.datasetOptions, split: "train" });
   } else {
     if (existsSync(configPath)) throw new SculptError(`${dir} already holds a run`, "add --resume to continue it, or choose another --out");

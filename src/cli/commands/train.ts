@@ -1,16 +1,15 @@
 /**
  * `sculpt train --dataset NAME --model NAME [--prior SPEC] [--kernel K] [--lambda L] [--latent D]
- *  [--epochs E | --budget paper|quick|smoke] [--batch B] [--seed S] --out DIR [--resume] [--json]`
+ *  [--epochs E | --budget paper|quick|smoke] [--batch B] [--init torch|glorot] [--seed S] --out DIR [--resume] [--json]`
  */
 import type { Command } from "commander";
 import { trainRun } from "../../node/train.js";
 import { intOption, optionalNumber } from "../numbers.js";
 import { printJson } from "../output.js";
 import { jsonLines, progressBar } from "../progress.js";
-import { KERNELS } from "../../core/kernels/index.js";
-import { MODELS } from "../../core/models/index.js";
 import { SculptError } from "../../core/registry.js";
 import type { BudgetName } from "../../core/nets/presets.js";
+import type { InitScheme } from "../../core/nets/init.js";
 
 interface TrainFlags {
   dataset?: string;
@@ -25,6 +24,7 @@ interface TrainFlags {
   budget?: string;
   batch?: string;
   lr?: string;
+  init?: string;
   seed?: string;
   limit?: string;
   checkpointEvery?: string;
@@ -40,9 +40,9 @@ export function trainCommand(program: Command): void {
     .command("train")
     .description("train a model; writes a run folder (config, history, model, latents)")
     .option("--dataset <name>", "data set (see `sculpt data list`)")
-    .option("--model <name>", Object.keys(MODELS).join(" | "))
+    .option("--model <name>", "ae-mmd | ae | vae | beta-vae | beta-tcvae | factor-vae | dgae | batch-kl")
     .option("--prior <spec>", "prior for ae-mmd (see `sculpt prior --help`), default gaussian")
-    .option("--kernel <k>", `MMD kernel for ae-mmd: ${Object.keys(KERNELS).join(" | ")}`)
+    .option("--kernel <k>", "MMD kernel for ae-mmd: rbf-mixture | rbf | imq | laplacian")
     .option("--lambda <l>", "regulariser weight (default 0.3)")
     .option("--latent <d>", "latent size (default: the data set's, paper Table 3)")
     .option("--depth <n>", "number of conv layers (default: the data set's)")
@@ -51,6 +51,7 @@ export function trainCommand(program: Command): void {
     .option("--budget <name>", "paper | quick | smoke (default quick)")
     .option("--batch <b>", "batch size (default: 64 with the quick budget, else 512)")
     .option("--lr <lr>", "Adam learning rate (default 5e-4)")
+    .option("--init <scheme>", "weight initialisation: torch (PyTorch's, default) | glorot")
     .option("--seed <s>", "random seed (default 0)")
     .option("--limit <n>", "use only the first n training images")
     .option("--checkpoint-every <n>", "also checkpoint every n steps")
@@ -75,6 +76,7 @@ export function trainCommand(program: Command): void {
           batchSize: f.batch ? intOption(f.batch, "batch") : undefined,
           lr: num(f.lr, "lr"),
           seed: f.seed ? intOption(f.seed, "seed") : undefined,
+          init: f.init as InitScheme | undefined,
           checkpointEvery: f.checkpointEvery ? intOption(f.checkpointEvery, "checkpoint-every") : undefined,
           datasetOptions: f.limit ? { limit: intOption(f.limit, "limit") } : undefined,
         },

@@ -10,6 +10,7 @@ import * as tfl from "@tensorflow/tfjs-layers";
 import { z } from "zod";
 import * as tf from "../tf.js";
 import { gaussianKl } from "../divergences/kl.js";
+import { layerInit } from "../nets/init.js";
 import { decode, encode, gaussianHead, reconstructionLoss, reparameterize, splitGaussian } from "./losses.js";
 import type { ModelEntry } from "./types.js";
 
@@ -31,12 +32,14 @@ export const factorVae: ModelEntry<z.infer<typeof schema>> = {
     let seed = ctx.seed * 1000 + 500;
     const disc = tfl.sequential({ name: "discriminator" });
     disc.add(tfl.layers.inputLayer({ inputShape: [d] }));
+    const next = () => ++seed;
     for (let i = 0; i < c.discriminatorLayers; i++) {
-      disc.add(tfl.layers.dense({ units: c.discriminatorUnits, kernelInitializer: tfl.initializers.glorotUniform({ seed: ++seed }) }));
+      const fanIn = i === 0 ? d : c.discriminatorUnits;
+      disc.add(tfl.layers.dense({ units: c.discriminatorUnits, ...layerInit(ctx.init, fanIn, next) }));
       disc.add(tfl.layers.leakyReLU({ alpha: 0.2 }));
     }
-    disc.add(tfl.layers.dense({ units: 2, kernelInitializer: tfl.initializers.glorotUniform({ seed: ++seed }) }));
-    const optimizer = tf.train.adam(c.discriminatorLr, 0.5, 0.9);
+    disc.add(tfl.layers.dense({ units: 2, ...layerInit(ctx.init, c.discriminatorUnits, next) }));
+    const optimizer = tf.train.adam(c.discriminatorLr, 0.5, 0.9, ctx.adamEpsilon);
     const discVars = () => disc.trainableWeights.map((w) => w.read() as tf.Variable);
     return {
       ...gaussianHead(d),

@@ -6,6 +6,7 @@
 import type * as tf from "../tf.js";
 import type { z } from "zod";
 import type { Networks } from "../nets/build.js";
+import type { InitScheme } from "../nets/init.js";
 import type { Prior } from "../priors/types.js";
 import type { Rng } from "../random.js";
 
@@ -33,6 +34,10 @@ export interface ModelContext {
   datasetSize: number;
   reconstruction: "bce_logits" | "mse";
   seed: number;
+  /** Weight initialisation of the model's own layers (FactorVAE's discriminator), as the networks'. */
+  init: InitScheme;
+  /** Adam's ε for the model's own optimiser (FactorVAE's discriminator), as the networks'. */
+  adamEpsilon: number;
 }
 
 export interface ModelInstance {

@@ -5,6 +5,7 @@
  */
 import * as tfl from "@tensorflow/tfjs-layers";
 import type { Activation, ArchSpec, LayerSpec } from "./arch.js";
+import { layerInit, type InitScheme } from "./init.js";
 
 const ACTIVATIONS: Record<Exclude<Activation, "leaky_relu" | "none">, "relu" | "sigmoid" | "tanh" | "elu"> = {
   relu: "relu",
@@ -13,9 +14,10 @@ const ACTIVATIONS: Record<Exclude<Activation, "leaky_relu" | "none">, "relu" | "
   elu: "elu",
 };
 
-function addLayers(model: tfl.Sequential, specs: LayerSpec[], seed: () => number): void {
+function addLayers(model: tfl.Sequential, specs: LayerSpec[], seed: () => number, scheme: InitScheme): void {
   for (const s of specs) {
-    const init = () => tfl.initializers.glorotUniform({ seed: seed() });
+    const input = model.outputs[0].shape as number[]; // [null, …]
+    const init = (fanIn: number) => layerInit(scheme, fanIn, seed);
     switch (s.op) {
       case "flatten":
         model.add(tfl.layers.flatten());
@@ -24,11 +26,17 @@ function addLayers(model: tfl.Sequential, specs: LayerSpec[], seed: () => number
         model.add(tfl.layers.reshape({ targetShape: [s.shape[1], s.shape[2], s.shape[0]] })); // (C,H,W) -> NHWC
         continue;
       case "dense":
-        model.add(tfl.layers.dense({ units: s.units, kernelInitializer: init() }));
+        model.add(tfl.layers.dense({ units: s.units, ...init(input[1]) }));
         break;
       case "conv2d":
         model.add(
-          tfl.layers.conv2d({ filters: s.filters, kernelSize: s.kernel, strides: s.stride, padding: s.padding, kernelInitializer: init() }),
+          tfl.layers.conv2d({
+            filters: s.filters,
+            kernelSize: s.kernel,
+            strides: s.stride,
+            padding: s.padding,
+            ...init(input[3] * s.kernel * s.kernel),
+          }),
         );
         break;
       case "conv2d_transpose": {
@@ -38,7 +46,7 @@ function addLayers(model: tfl.Sequential, specs: LayerSpec[], seed: () => number
             kernelSize: s.kernel,
             strides: s.stride,
             padding: "same",
-            kernelInitializer: init(),
+            ...init(s.filters * s.kernel * s.kernel), // PyTorch's ConvTranspose2d fan-in: out·k·k
           }),
         );
         // 'same' transposed conv gives in·stride; crop the extra row/column to reach an odd target size.
@@ -67,15 +75,18 @@ export interface Networks {
   decoder: tfl.Sequential;
 }
 
-/** Encoder [B,H,W,C] → [B, encoderOutputs]; decoder [B, decoderInputs] → logits [B,H,W,C]. */
-export function buildNetworks(arch: ArchSpec, seed: number, decoderInputs: number): Networks {
+/**
+ * Encoder [B,H,W,C] → [B, encoderOutputs]; decoder [B, decoderInputs] → logits [B,H,W,C].
+ * `init` picks the weight initialisation (nets/init.ts); runs from before the option used glorot.
+ */
+export function buildNetworks(arch: ArchSpec, seed: number, decoderInputs: number, init: InitScheme = "torch"): Networks {
   let s = seed * 1000;
   const next = () => ++s;
   const encoder = tfl.sequential({ name: "encoder" });
   encoder.add(tfl.layers.inputLayer({ inputShape: [arch.input.height, arch.input.width, arch.input.channels] }));
-  addLayers(encoder, arch.encoder, next);
+  addLayers(encoder, arch.encoder, next, init);
   const decoder = tfl.sequential({ name: "decoder" });
   decoder.add(tfl.layers.inputLayer({ inputShape: [decoderInputs] }));
-  addLayers(decoder, arch.decoder, next);
+  addLayers(decoder, arch.decoder, next, init);
   return { encoder, decoder };
 }

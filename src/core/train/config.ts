@@ -3,7 +3,8 @@
  * zod, with every default in one place and a why-comment on each (paper Appendix A.1).
  */
 import { z } from "zod";
-import { SculptError, zodIssues } from "../registry.js";
+import { INIT_SCHEMES } from "../nets/init.js";
+import { SculptError } from "../registry.js";
 
 export const trainConfigSchema = z.object({
   dataset: z.string().min(1),
@@ -22,6 +23,10 @@ export const trainConfigSchema = z.object({
   // Paper A.1: Adam, lr 5e-4, batch 512.
   batchSize: z.number().int().positive().default(512),
   lr: z.number().positive().default(5e-4),
+  /** Adam's ε: PyTorch's 1e-8 (TensorFlow.js defaults to 1e-7), so results compare with PyTorch code. */
+  adamEpsilon: z.number().positive().default(1e-8),
+  /** Weight initialisation (nets/init.ts): PyTorch's defaults, so results compare with PyTorch code. */
+  init: z.enum(INIT_SCHEMES).default("torch"),
   seed: z.number().int().nonnegative().default(0),
   /** Also checkpoint every N steps (0: only at epoch ends). */
   checkpointEvery: z.number().int().nonnegative().default(0),
@@ -34,7 +39,18 @@ export type TrainConfig = z.infer<typeof trainConfigSchema>;
 export function validateTrainConfig(config: unknown): TrainConfig {
   const parsed = trainConfigSchema.safeParse(config);
   if (!parsed.success) {
-    throw new SculptError(`invalid training config: ${zodIssues(parsed.error)}`);
+    throw new SculptError(`invalid training config: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
   }
   return parsed.data;
+}
+
+/**
+ * A run folder's stored config.json. Those written before `init` and `adamEpsilon` existed were
+ * trained with Glorot weights and Adam ε 1e-7: fill those in, so old runs load and resume as trained.
+ */
+export function readStoredTrainConfig(stored: unknown): TrainConfig {
+  if (stored && typeof stored === "object" && !("init" in stored)) {
+    return validateTrainConfig({ adamEpsilon: 1e-7, ...stored, init: "glorot" });
+  }
+  return validateTrainConfig(stored);
 }

@@ -37,6 +37,8 @@ export function createModel(
     datasetSize,
     reconstruction: config.reconstruction,
     seed: config.seed,
+    init: config.init,
+    adamEpsilon: config.adamEpsilon,
   });
 }
 
@@ -56,8 +58,9 @@ export function createTrainable(config: TrainConfig, shape: Shape, datasetSize: 
   const modelConfig = resolveModelConfig(config.model);
   const model = createModel(config, shape, datasetSize, modelConfig);
   const arch = networkArch(config, shape, model);
-  const nets = buildNetworks(arch, config.seed, model.decoderInputs);
-  const optimizer = tf.train.adam(config.lr);
+  const nets = buildNetworks(arch, config.seed, model.decoderInputs, config.init);
+  // Adam's β as tfjs/PyTorch defaults; ε from the config (PyTorch's 1e-8; older runs 1e-7).
+  const optimizer = tf.train.adam(config.lr, 0.9, 0.999, config.adamEpsilon);
   return {
     arch,
     nets,
