@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // 2-core machine: two workers keep both busy without thrashing.
     maxWorkers: 2,
+    // The default output, then every skipped test grouped by what the machine lacks (test/requires.ts).
+    reporters: ["default", "./test/skip-reporter.ts"],
   },
 });

@@ -9,6 +9,7 @@ const BENCHMARKS: Record<string, Bench> = {
   conv: () => import("./conv.js"),
   data: () => import("./data.js"),
   lps: () => import("./lps.js"),
+  metrics: () => import("./metrics.js"),
   native: () => import("./native.js"),
   parity: () => import("./parity.js"),
   train: () => import("./train.js"),

@@ -3,40 +3,37 @@ import * as tf from "../src/core/tf.js";
 import { describe, expect } from "vitest";
 import { initBackend } from "../src/node/backend.js";
 import { findWebGpuAdapter } from "../src/node/webgpu.js";
+import { requirement, webgpuMissing } from "./requires.js";
 import { readFileSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-export const SHARED = join(ROOT, "..", "shared");
-export const FIXTURES = join(SHARED, "fixtures");
+/** Reference results from independent implementations (provenance in test/fixtures/README.md). */
+export const FIXTURES = join(ROOT, "test", "fixtures");
 
 /** Backends every conformance spec runs on (the native one joins when built). */
 export const TEST_BACKENDS = (process.env.SCULPT_TEST_BACKENDS ?? "cpu,wasm").split(",");
 
 /**
- * Why a listed backend cannot run here, or null. Only webgpu is optional (its packages, or any
+ * What each listed backend needs beyond npm install. Only webgpu is optional (its packages, or any
  * adapter, may be missing); the others fail loudly when broken.
  */
-async function unavailable(name: string): Promise<string | null> {
-  if (name !== "webgpu") return null;
-  const found = await findWebGpuAdapter({ allowSoftware: true, gles: true });
-  return "reason" in found ? found.reason : null;
-}
-const UNAVAILABLE = new Map(await Promise.all(TEST_BACKENDS.map(async (b) => [b, await unavailable(b)] as const)));
+const NEEDS = new Map(
+  await Promise.all(
+    TEST_BACKENDS.map(async (b) => [b, b === "webgpu" ? await findWebGpuAdapter({ allowSoftware: true, gles: true }) : null] as const),
+  ),
+);
 
 /**
  * describe() once per TEST_BACKENDS entry; one that cannot run here is skipped with the reason in
- * its title, or fails the file when SCULPT_TEST_REQUIRE_BACKENDS=1 (CI, where it must run).
+ * its title (test/requires.ts), or fails the file under SCULPT_TEST_REQUIRE_ALL=1 (CI).
  */
 export function describeBackends(title: string, body: (backend: string) => void): void {
   for (const backend of TEST_BACKENDS) {
-    const why = UNAVAILABLE.get(backend);
-    if (why && process.env.SCULPT_TEST_REQUIRE_BACKENDS === "1") {
-      throw new Error(`SCULPT_TEST_REQUIRE_BACKENDS=1, but ${backend} cannot run here: ${why}`);
-    }
-    if (why) describe.skip(`${title} on ${backend} (skipped: ${why})`, () => body(backend));
-    else describe(`${title} on ${backend}`, () => body(backend));
+    const found = NEEDS.get(backend);
+    const need = requirement(found && "reason" in found ? webgpuMissing(found.reason) : null);
+    describe.skipIf(!need.ok)(need.title(`${title} on ${backend}`), () => body(backend));
   }
 }
 

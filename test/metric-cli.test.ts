@@ -92,6 +92,23 @@ describe("sculpt metric", () => {
     await expect(sculptJson("mig", z)).rejects.toThrow(/needs F\.npy/);
   });
 
+  it("modularity, explicitness, irs, unsupervised and dci's regressor form", async () => {
+    const mod = await sculptJson("modularity", z, f);
+    expect(mod.perCode).toHaveLength(3);
+    expect(mod.score).toBeGreaterThan(0.5); // two codes carry one factor each
+    const e = await sculptJson("explicitness", z, f, "--split", "ordered", "--train", "150");
+    expect(e.perFactorTest).toHaveLength(2);
+    expect(e.test).toBeGreaterThan(0.95);
+    const i = await sculptJson("irs", z, f);
+    expect(i.activeDims).toBe(3);
+    expect(i.score).toBeGreaterThan(0.3);
+    const u = await sculptJson("unsupervised", z);
+    expect(u.gaussianTotalCorrelation).toBeGreaterThan(0.5); // the third code depends on the first two
+    const d = await sculptJson("dci", z, f, "--model", "forest");
+    expect(d.informativeness).toBeGreaterThan(0.8); // test R²
+    await expect(sculptJson("explicitness", z, f, "--train", "199.5")).rejects.toThrow(/--train/);
+  });
+
   it("nmse and fidelity", async () => {
     const n = await sculptJson("nmse", x, xHat);
     expect(n.linear).toBeCloseTo(1 / 30, 6);

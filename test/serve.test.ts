@@ -303,6 +303,19 @@ describe("startup", () => {
     expect(cat.runFile("run-2", "config.json")).toBeNull();
     expect(cat.runFile("run-1", "notes.txt")).toBe("forbidden");
   });
+
+  it("lists no prior for a model without one (a plain AE stores a placeholder), the fixed one for a VAE", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sculpt-catalog-prior-"));
+    try {
+      writeFakeRun(join(dir, "ae"), { n: 20, dim: 2, prior: "gaussian", model: "ae" });
+      writeFakeRun(join(dir, "vae"), { n: 20, dim: 2, prior: "gaussian", model: "vae" });
+      writeFakeRun(join(dir, "mmd"), { n: 20, dim: 2, prior: "uniform(-1,1)", model: "ae-mmd" });
+      const runs = new RunCatalog(dir).scan().runs;
+      expect(Object.fromEntries(runs.map((r) => [r.id, r.prior]))).toEqual({ ae: undefined, vae: "gaussian", mmd: "uniform(-1,1)" });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe("sculpt serve", () => {

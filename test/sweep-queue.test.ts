@@ -5,7 +5,7 @@
  * coordinator's ledger; enqueueing the same sweep again adds no jobs.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,9 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Ledger } from "../src/node/sweep/ledger.js";
 import { DEFAULT_QUEUE, redisConnection } from "../src/node/sweep/queue.js";
 import { runSweep } from "../src/node/sweep/sweep.js";
+import { redisServer } from "./requires.js";
 import { jsonLines, spawnCli, sweepLog, tinySpecYaml, waitFor } from "./sweep-helpers.js";
 
-const REDIS = "/usr/bin/redis-server";
+const REDIS = redisServer();
 let tmp: string;
 let redis: ChildProcess | undefined;
 let url: string;
@@ -35,30 +36,29 @@ async function freePort(): Promise<number> {
   }
 }
 
-beforeAll(async () => {
-  if (!existsSync(REDIS)) throw new Error(`${REDIS} is missing: install Debian's redis-server (.ci/run does)`);
-  tmp = mkdtempSync(join(tmpdir(), "sculpt-queue-"));
-  const port = await freePort();
-  url = `redis://127.0.0.1:${port}`;
-  redis = spawn(REDIS, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
-    stdio: ["ignore", "pipe", "pipe"],
+describe.skipIf(!REDIS.ok)(REDIS.title("sculpt sweep --queue with sculpt worker"), () => {
+  beforeAll(async () => {
+    tmp = mkdtempSync(join(tmpdir(), "sculpt-queue-"));
+    const port = await freePort();
+    url = `redis://127.0.0.1:${port}`;
+    redis = spawn(REDIS.path, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let log = "";
+    redis.stdout!.on("data", (b: Buffer) => (log += b.toString()));
+    await waitFor("redis-server to accept connections", () => log.includes("Ready to accept connections"), 20_000, 50);
   });
-  let log = "";
-  redis.stdout!.on("data", (b: Buffer) => (log += b.toString()));
-  await waitFor("redis-server to accept connections", () => log.includes("Ready to accept connections"), 20_000, 50);
-});
 
-afterAll(async () => {
-  for (const w of workers) w.child.kill("SIGKILL");
-  await Promise.all(workers.map((w) => w.exited));
-  if (redis) {
-    redis.kill("SIGTERM");
-    await new Promise((r) => redis!.once("exit", r));
-  }
-  rmSync(tmp, { recursive: true, force: true });
-});
+  afterAll(async () => {
+    for (const w of workers) w.child.kill("SIGKILL");
+    await Promise.all(workers.map((w) => w.exited));
+    if (redis) {
+      redis.kill("SIGTERM");
+      await new Promise((r) => redis!.once("exit", r));
+    }
+    rmSync(tmp, { recursive: true, force: true });
+  });
 
-describe("sculpt sweep --queue with sculpt worker", () => {
   it("recovers a killed worker's run; every run lands in the ledger exactly once", async () => {
     const spec = join(tmp, "q.yaml");
     // Three epochs: a worker killed after epoch 1 is mid-run.

@@ -21,3 +21,16 @@ export class SculptError extends Error {
     this.name = "SculptError";
   }
 }
+
+/**
+ * A zod validation error as one line, "path: message; …" (the one formatter every schema's error
+ * goes through); an issue at the top level is named `root`, or shown bare without one.
+ */
+export function zodIssues(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }, root?: string): string {
+  return error.issues
+    .map((i) => {
+      const where = i.path.map(String).join(".") || root;
+      return where ? `${where}: ${i.message}` : i.message;
+    })
+    .join("; ");
+}

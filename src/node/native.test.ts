@@ -4,6 +4,7 @@
  * name fails with the same reason.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { condition } from "../../test/requires.js";
 import { initBackend, probeBackends, probeWebGpu } from "./backend.js";
 
 const probe = await probeBackends();
@@ -21,7 +22,14 @@ describe("native backend fallback", () => {
     await expect(initBackend("native")).rejects.toThrow("native: disabled by SCULPT_NATIVE_DISABLE=1");
   });
 
-  it.skipIf(probe.tensorflow || gpuFirst)("auto picks wasm, says why in one line and notes it", async () => {
+  const wasmNext = condition(
+    probe.tensorflow
+      ? "@tensorflow/tfjs-node is installed, so auto takes it"
+      : gpuFirst
+        ? "auto takes this machine's GPU through WebGPU"
+        : null,
+  );
+  it.skipIf(!wasmNext.ok)(wasmNext.title("auto picks wasm, says why in one line and notes it"), async () => {
     process.env.SCULPT_NATIVE_DISABLE = "1";
     const lines: string[] = [];
     vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => {

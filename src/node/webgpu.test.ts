@@ -7,11 +7,13 @@ import { describe, expect, it, vi } from "vitest";
 import { buildProgram } from "../cli/main.js";
 import * as tf from "../core/tf.js";
 import { initBackend } from "./backend.js";
+import { condition as requirementNote, webgpuAdapter } from "../../test/requires.js";
 import { findWebGpuAdapter, hasGpuDeviceNode, isSoftwareAdapter, missingWebGpuPackage, probeWebGpu } from "./webgpu.js";
 
 const explicit = await findWebGpuAdapter({ allowSoftware: true, gles: true });
-const noAdapter = "reason" in explicit ? `no WebGPU adapter here: ${explicit.reason}` : null;
-const software = "gpu" in explicit && explicit.info.software;
+const ADAPTER = await webgpuAdapter();
+const noAdapter = ADAPTER.ok ? null : ADAPTER.reason;
+const software = ADAPTER.software;
 
 describe("webgpu adapter choice", () => {
   it.each([
@@ -34,7 +36,8 @@ describe("webgpu adapter choice", () => {
     expect(missingWebGpuPackage((name) => name)).toBeNull();
   });
 
-  it.skipIf(noAdapter !== null || !software)("refuses a software adapter when auto is choosing", async () => {
+  const softwareOnly = ADAPTER.ok && !software ? requirementNote("the adapter here is a GPU, not a software one") : ADAPTER;
+  it.skipIf(!softwareOnly.ok)(softwareOnly.title("refuses a software adapter when auto is choosing"), async () => {
     const refused = await findWebGpuAdapter({ allowSoftware: false, gles: true });
     expect("reason" in refused && refused.reason).toMatch(/only adapter is a software one \(.+\), slower than the native or wasm kernels/);
     const probe = await probeWebGpu();
@@ -42,7 +45,8 @@ describe("webgpu adapter choice", () => {
     expect(probe.auto).toBe(false);
   });
 
-  it.skipIf(hasGpuDeviceNode())("auto does not start Dawn on a machine without a GPU device node, and notes why", async () => {
+  const noGpu = hasGpuDeviceNode() ? requirementNote("this machine has a GPU device node") : requirementNote(null);
+  it.skipIf(!noGpu.ok)(noGpu.title("auto does not start Dawn on a machine without a GPU device node, and notes why"), async () => {
     const info = await initBackend("auto");
     expect(info.name).not.toBe("webgpu");
     expect(info.notes).toContain("webgpu: no GPU device (/dev/dri/renderD*, /dev/nvidia*, /dev/dxg): only a software adapter could exist");
@@ -63,7 +67,7 @@ describe("webgpu adapter choice", () => {
     expect(info.auto === "webgpu").toBe(info.webgpu.auto);
   });
 
-  describe.skipIf(noAdapter !== null)(`asked for by name${noAdapter ? ` (skipped: ${noAdapter})` : ""}`, () => {
+  describe.skipIf(!ADAPTER.ok)(ADAPTER.title("asked for by name"), () => {
     it("runs on the adapter found, recorded in the backend info, and explains synchronous reads", async () => {
       const info = await initBackend("webgpu");
       expect(info.name).toBe("webgpu");

@@ -7,7 +7,7 @@ import { printJson } from "../output.js";
 export function archCommand(program: Command): void {
   program
     .command("arch")
-    .description("print a data set's network (../shared/bench/ARCH_SCHEMA.md format)")
+    .description("print a data set's network as JSON (format: docs/ARCH_SCHEMA.md)")
     .requiredOption("--dataset <name>", "data set")
     .option("--latent <d>", "latent size")
     .option("--depth <n>", "conv layers")

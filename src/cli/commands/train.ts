@@ -7,6 +7,8 @@ import { trainRun } from "../../node/train.js";
 import { intOption, optionalNumber } from "../numbers.js";
 import { printJson } from "../output.js";
 import { jsonLines, progressBar } from "../progress.js";
+import { KERNELS } from "../../core/kernels/index.js";
+import { MODELS } from "../../core/models/index.js";
 import { SculptError } from "../../core/registry.js";
 import type { BudgetName } from "../../core/nets/presets.js";
 import type { InitScheme } from "../../core/nets/init.js";
@@ -40,9 +42,9 @@ export function trainCommand(program: Command): void {
     .command("train")
     .description("train a model; writes a run folder (config, history, model, latents)")
     .option("--dataset <name>", "data set (see `sculpt data list`)")
-    .option("--model <name>", "ae-mmd | ae | vae | beta-vae | beta-tcvae | factor-vae | dgae | batch-kl")
+    .option("--model <name>", Object.keys(MODELS).join(" | "))
     .option("--prior <spec>", "prior for ae-mmd (see `sculpt prior --help`), default gaussian")
-    .option("--kernel <k>", "MMD kernel for ae-mmd: rbf-mixture | rbf | imq | laplacian")
+    .option("--kernel <k>", `MMD kernel for ae-mmd: ${Object.keys(KERNELS).join(" | ")}`)
     .option("--lambda <l>", "regulariser weight (default 0.3)")
     .option("--latent <d>", "latent size (default: the data set's, paper Table 3)")
     .option("--depth <n>", "number of conv layers (default: the data set's)")

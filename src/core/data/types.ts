@@ -50,5 +50,29 @@ export interface DatasetEntry {
   shape: readonly [number, number, number] | null;
   /** Where the data come from (files, URL, package), for the docs and error messages. */
   source?: string;
+  /** The files `sculpt data fetch` downloads for a file-backed set (declared beside its loader). */
+  download?: DataDownload;
   create(options: DatasetOptions): Dataset | Promise<Dataset>;
+}
+
+/** One file to download: where from, its published checksum, and whether to unpack it. */
+export interface RemoteFile {
+  /** Name in the set's folder. */
+  file: string;
+  /** URLs tried in order: the official location first, then mirrors (torchvision's, tfds's). */
+  urls: string[];
+  /** Published checksum, hex: at least one of the two. */
+  md5?: string;
+  sha256?: string;
+  /** Unpack into the set's folder once verified (the archive is then deleted). */
+  extract?: "tar.gz" | "zip";
+}
+
+/** What `sculpt data fetch` gets for a set and how it tells the set is there. */
+export interface DataDownload {
+  files: RemoteFile[];
+  /** Paths, relative to the set's folder, that exist once the set is fetched (and unpacked). */
+  present: string[];
+  /** Folders where a system package puts these files, tried after the cache (e.g. Debian's). */
+  fallbacks?: string[];
 }

@@ -2,7 +2,7 @@
  * The kernel registry. Adding a kernel: one file exporting a KernelEntry, one line in KERNELS,
  * one row in kernels.test.ts.
  */
-import { lookup, SculptError } from "../registry.js";
+import { lookup, SculptError, zodIssues } from "../registry.js";
 import { imq } from "./imq.js";
 import { laplacian } from "./laplacian.js";
 import { rbf } from "./rbf.js";
@@ -23,7 +23,7 @@ export function createKernel(source: string | KernelConfig = "rbf-mixture"): Ker
   const config = typeof source === "string" ? { kind: source } : source;
   const entry = lookup(KERNELS, config.kind, "kernel") as KernelEntry;
   const parsed = entry.schema.safeParse(config);
-  if (!parsed.success) throw new SculptError(`invalid ${config.kind} kernel: ${parsed.error.issues.map((i) => i.message).join("; ")}`);
+  if (!parsed.success) throw new SculptError(`invalid ${config.kind} kernel: ${zodIssues(parsed.error)}`);
   return entry.create(parsed.data);
 }
 

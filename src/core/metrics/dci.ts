@@ -4,7 +4,10 @@
  *  - `gbc` (default), the disentanglement_lib form (REFERENCE §3.3): GradientBoostingClassifier
  *    defaults, informativeness = test accuracy (train accuracy too);
  *  - `forest`, the paper's / original form: RandomForestRegressor importances on the factor's
- *    class index, informativeness reported as the test NRMSE (RMSE / std, lower is better).
+ *    class index (a regressor, as Eastwood & Williams' code, cianeastwood/qedr
+ *    `lib/eval/regression.py`); informativeness as the mean test R² over factors (the regressor's
+ *    scikit-learn `score`, near 1 when the codes predict the factors) and as the test NRMSE
+ *    (RMSE / std, lower is better; the original paper's error form).
  * Then D_i = 1 − H_K(R_i· / Σ_j R_ij), weighted by ρ_i = Σ_j R_ij / Σ R; C_j = 1 − H_D(R_·j / Σ_i R_ij),
  * weighted by factor importance; entropies use the 1e-11 offset of disentanglement_lib's
  * `scipy.stats.entropy(R + 1e-11)`. Ported from disentanglement_lib `evaluation/metrics/dci.py`;
@@ -14,6 +17,7 @@
 import type { Matrix } from "../matrix.js";
 import { SculptError } from "../registry.js";
 import { fitGbc, type GbcOptions } from "./gradient-boosting.js";
+import { r2Score } from "./r2.js";
 import { fitForest, type ForestOptions } from "./random-forest.js";
 import { supervisedSplit, type SplitKind } from "./split.js";
 import { checkFactors, checkLatents, trainCount, type Factors } from "./validate.js";
@@ -35,7 +39,7 @@ export interface DciOptions {
 export interface DciResult {
   disentanglement: number;
   completeness: number;
-  /** gbc: mean test accuracy over factors. */
+  /** gbc: mean test accuracy over factors; forest: mean test R² over factors. */
   informativeness?: number;
   informativenessTrain?: number;
   /** forest: mean test RMSE / std of the factor over factors. */
@@ -63,6 +67,7 @@ export function dci(z: Matrix, factors: Factors, options: DciOptions = {}): DciR
   let accTest = 0;
   let accTrain = 0;
   let nrmse = 0;
+  let r2 = 0;
   for (let j = 0; j < k; j++) {
     const yTrain = ys[j].subarray(0, nTrain);
     const yTest = ys[j].subarray(nTrain);
@@ -74,13 +79,15 @@ export function dci(z: Matrix, factors: Factors, options: DciOptions = {}): DciR
     } else {
       const m = fitForest(xTrain, d, yTrain, { seed: options.seed ?? 0, ...options.forest });
       m.importances.forEach((v, i) => (R[i][j] = Math.abs(v)));
-      nrmse += normalisedRmse(m.predict(xTest, nTest), yTest) / k;
+      const pred = m.predict(xTest, nTest);
+      nrmse += normalisedRmse(pred, yTest) / k;
+      r2 += r2Score(yTest, pred) / k;
     }
   }
   const { disentanglement, completeness } = dciScores(R);
   return model === "gbc"
     ? { disentanglement, completeness, informativeness: accTest, informativenessTrain: accTrain, importance: R, model }
-    : { disentanglement, completeness, nrmse, importance: R, model };
+    : { disentanglement, completeness, informativeness: r2, nrmse, importance: R, model };
 }
 
 /** Disentanglement and completeness of an importance matrix R [latents × factors]. */
@@ -178,11 +185,17 @@ export const dciForestMetric: MetricEntry = {
   keys: {
     "dci-forest.disentanglement": { label: "DCI-forest D", better: "higher" },
     "dci-forest.completeness": { label: "DCI-forest C", better: "higher" },
+    "dci-forest.informativeness": { label: "DCI-forest I (test R²)", better: "higher" },
     "dci-forest.nrmse": { label: "DCI-forest NRMSE", better: "lower" },
   },
   headline: "dci-forest.disentanglement",
   compute: ({ latents, factors, seed }) => {
     const r = dci(latents, factors!, { seed, model: "forest" });
-    return { "dci-forest.disentanglement": r.disentanglement, "dci-forest.completeness": r.completeness, "dci-forest.nrmse": r.nrmse! };
+    return {
+      "dci-forest.disentanglement": r.disentanglement,
+      "dci-forest.completeness": r.completeness,
+      "dci-forest.informativeness": r.informativeness!,
+      "dci-forest.nrmse": r.nrmse!,
+    };
   },
 };

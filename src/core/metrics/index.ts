@@ -10,9 +10,13 @@ import { covarianceRatioMetric } from "./covariance-ratio.js";
 import { dciForestMetric, dciMetric } from "./dci.js";
 import { fidelityMetric } from "./fidelity.js";
 import { lpsGbdtMetric, lpsMlpMetric } from "./lps.js";
+import { explicitnessMetric } from "./explicitness.js";
+import { irsMetric } from "./irs.js";
 import { migMetric } from "./mig.js";
+import { modularityMetric } from "./modularity.js";
 import { nmseMetric } from "./nmse.js";
 import { sapMetric } from "./sap.js";
+import { unsupervisedMetric } from "./unsupervised.js";
 import type { MetricContext, MetricEntry, MetricInputs, MetricValues } from "./types.js";
 import { factorColumn, type Factors } from "./validate.js";
 
@@ -24,7 +28,11 @@ export const METRICS = {
   sap: sapMetric,
   dci: dciMetric,
   "dci-forest": dciForestMetric,
+  modularity: modularityMetric,
+  explicitness: explicitnessMetric,
+  irs: irsMetric,
   "covariance-ratio": covarianceRatioMetric,
+  unsupervised: unsupervisedMetric,
   fidelity: fidelityMetric,
 } satisfies Record<string, MetricEntry>;
 
@@ -126,6 +134,11 @@ export type { Factors } from "./validate.js";
 export { factorsFromMatrix } from "./validate.js";
 export { lps, lpsAsync, planLps, lpsDim, finishLps, type LpsOptions, type LpsResult, type LpsPlan, type LpsRunner } from "./lps.js";
 export { mig, type MigResult } from "./mig.js";
+export { modularity, type ModularityResult } from "./modularity.js";
+export { explicitness, type ExplicitnessOptions, type ExplicitnessResult } from "./explicitness.js";
+export { irs, type IrsOptions, type IrsResult } from "./irs.js";
+export { unsupervised, type UnsupervisedResult } from "./unsupervised.js";
+export { fitLogistic, LOGISTIC_DEFAULTS, type LogisticOptions, type LogisticModel } from "./logistic.js";
 export { sap, type SapOptions, type SapResult } from "./sap.js";
 export { dci, dciScores, type DciOptions, type DciResult } from "./dci.js";
 export { covarianceRatio, type CovarianceRatioResult } from "./covariance-ratio.js";

@@ -40,7 +40,18 @@ const TABLE: Record<MetricName, { keys: string[] }> = {
   mig: { keys: ["mig.score", "mig.unnormalized"] },
   sap: { keys: ["sap.discrete", "sap.continuous"] },
   dci: { keys: ["dci.disentanglement", "dci.completeness", "dci.informativeness", "dci.informativenessTrain"] },
-  "dci-forest": { keys: ["dci-forest.disentanglement", "dci-forest.completeness", "dci-forest.nrmse"] },
+  "dci-forest": { keys: ["dci-forest.disentanglement", "dci-forest.completeness", "dci-forest.informativeness", "dci-forest.nrmse"] },
+  modularity: { keys: ["modularity.score"] },
+  explicitness: { keys: ["explicitness.test", "explicitness.train"] },
+  irs: { keys: ["irs.score"] },
+  unsupervised: {
+    keys: [
+      "unsupervised.gaussianTotalCorrelation",
+      "unsupervised.wassersteinDependency",
+      "unsupervised.wassersteinDependencyNorm",
+      "unsupervised.mutualInfo",
+    ],
+  },
   nmse: { keys: ["nmse.linear", "nmse.db"] },
   fidelity: {
     keys: ["fidelity.ks.max", "fidelity.ks.perDim", "fidelity.w1.mean", "fidelity.w1.perDim", "fidelity.mmd2", "fidelity.pValue"],
@@ -87,9 +98,12 @@ describe("evaluateAll", () => {
   });
 
   it("scores the structured codes sensibly", async () => {
-    const r = await evaluateAll(representation(), { only: ["mig", "sap", "dci", "nmse"] });
+    const r = await evaluateAll(representation(), { only: ["mig", "sap", "dci", "nmse", "modularity", "explicitness", "irs"] });
     expect(r.values["mig.score"]).toBeGreaterThan(0.3);
     expect(r.values["dci.informativeness"]).toBeGreaterThan(0.8);
+    expect(r.values["explicitness.test"]).toBeGreaterThan(0.9);
+    expect(r.values["modularity.score"]).toBeGreaterThan(0.5);
+    expect(r.values["irs.score"]).toBeGreaterThan(0.2);
     expect(r.values["nmse.db"]).toBeLessThan(-10);
   });
 

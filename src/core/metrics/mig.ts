@@ -56,6 +56,15 @@ export function histogramBins(v: Float32Array | Float64Array, bins: number): Int
   return out;
 }
 
+/** Each column of z binned by `histogramBins` (disentanglement_lib `utils._histogram_discretize`). */
+export function binColumns(z: Matrix, bins: number): Int32Array[] {
+  const v = z.data instanceof Float32Array ? new Float32Array(z.rows) : new Float64Array(z.rows);
+  return Array.from({ length: z.cols }, (_, i) => {
+    for (let r = 0; r < z.rows; r++) v[r] = z.data[r * z.cols + i];
+    return histogramBins(v, bins);
+  });
+}
+
 /** Plug-in mutual information (nats) between two label vectors, as sklearn's `mutual_info_score`. */
 export function mutualInfo(a: Int32Array, na: number, b: Int32Array, nb: number): number {
   const n = a.length;
@@ -123,13 +132,7 @@ export function mig(z: Matrix, factors: Factors, options: { bins?: number } = {}
   const cols = Array.from({ length: k }, (_, j) => factorColumn(factors, j));
   checkVaryingFactors(factors, cols, "MIG");
   const factorEntropy = cols.map((c, j) => entropy(c, factors.sizes[j]));
-  const mutualInformation: number[][] = [];
-  const v = z.data instanceof Float32Array ? new Float32Array(z.rows) : new Float64Array(z.rows);
-  for (let i = 0; i < z.cols; i++) {
-    for (let r = 0; r < z.rows; r++) v[r] = z.data[r * z.cols + i];
-    const binned = histogramBins(v, bins);
-    mutualInformation.push(cols.map((c, j) => mutualInfo(binned, bins, c, factors.sizes[j])));
-  }
+  const mutualInformation = binColumns(z, bins).map((binned) => cols.map((c, j) => mutualInfo(binned, bins, c, factors.sizes[j])));
   const { gaps, best } = topTwoGaps(mutualInformation);
   return {
     score: gaps.reduce((s, g, j) => s + g / factorEntropy[j], 0) / k,

@@ -2,7 +2,7 @@
  * The model registry. Adding a model: one file exporting a ModelEntry, one line in MODELS, one row
  * in models.test.ts (every model trains a few steps on a small XY subset there).
  */
-import { lookup, SculptError } from "../registry.js";
+import { lookup, SculptError, zodIssues } from "../registry.js";
 import { ae } from "./ae.js";
 import { aeMmd } from "./ae-mmd.js";
 import { batchKl } from "./batch-kl.js";
@@ -38,12 +38,23 @@ export function modelPrior<P>(kind: string, configured: P | undefined): P | stri
   return entry.usesPrior ? (configured ?? "gaussian") : (entry.fixedPrior ?? null);
 }
 
+/** The kind of a model given as its name or as its config (`{ kind, ...options }`); undefined when neither. */
+export function modelKind(model: unknown): string | undefined {
+  if (typeof model === "string") return model;
+  const kind = (model as { kind?: unknown } | null | undefined)?.kind;
+  return typeof kind === "string" ? kind : undefined;
+}
+
+/** Whether `kind` names a registered model. */
+export function isModelName(kind: string | undefined): kind is ModelName {
+  return kind !== undefined && Object.prototype.hasOwnProperty.call(MODELS, kind);
+}
+
 /** Validate a model config and fill its defaults. */
 export function resolveModelConfig(config: ModelConfig | string): ModelConfig {
   const c = typeof config === "string" ? { kind: config } : config;
   const parsed = modelEntry(c.kind).schema.safeParse(c);
-  if (!parsed.success)
-    throw new SculptError(`invalid ${c.kind} config: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  if (!parsed.success) throw new SculptError(`invalid ${c.kind} config: ${zodIssues(parsed.error)}`);
   return parsed.data;
 }
 

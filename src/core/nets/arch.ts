@@ -1,5 +1,5 @@
 /**
- * Network descriptions (paper Table 3) as plain data in the format of ../shared/bench/ARCH_SCHEMA.md,
+ * Network descriptions (paper Table 3) as plain data in the format of docs/ARCH_SCHEMA.md,
  * so `sculpt arch --json` can hand the exact network to the PyTorch reference benchmark.
  *
  * One symmetric convolutional family shared by every model, so comparisons are fair: k conv layers

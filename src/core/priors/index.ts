@@ -2,7 +2,7 @@
  * The prior registry and the one way to build a prior: from a spec string, a config or a Prior.
  * Adding a prior: one file exporting a PriorEntry, one line in PRIORS, one row in priors.test.ts.
  */
-import { lookup, SculptError } from "../registry.js";
+import { lookup, SculptError, zodIssues } from "../registry.js";
 import { empirical } from "./empirical.js";
 import { gaussian } from "./gaussian.js";
 import { gmm } from "./gmm.js";
@@ -40,8 +40,7 @@ export function validatePriorConfig(config: PriorConfig): PriorConfig {
   const entry = lookup(PRIORS, String(config?.kind), "prior") as PriorEntry;
   const parsed = entry.schema.safeParse(config);
   if (!parsed.success) {
-    const msg = parsed.error.issues.map((i) => `${i.path.join(".") || config.kind}: ${i.message}`).join("; ");
-    throw new SculptError(`invalid ${config.kind} prior: ${msg}`);
+    throw new SculptError(`invalid ${config.kind} prior: ${zodIssues(parsed.error, String(config.kind))}`);
   }
   return parsed.data;
 }

@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import { BUDGETS, type BudgetName } from "../nets/presets.js";
-import { SculptError } from "../registry.js";
+import { SculptError, zodIssues } from "../registry.js";
 
 const modelValue = z.union([z.string().min(1), z.looseObject({ kind: z.string().min(1) })]);
 const priorValue = z.union([z.string().min(1), z.looseObject({ kind: z.string().min(1) })]);
@@ -84,8 +84,10 @@ export type SweepSettings = z.infer<typeof settingsSchema>;
 export function validateSweepSpec(data: unknown, source = "sweep spec"): SweepSpec {
   const parsed = sweepSpecSchema.safeParse(data);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(top level)"}: ${i.message}`).join("; ");
-    throw new SculptError(`invalid ${source}: ${issues}`, "see the sweep file format in the README (section Sweeps)");
+    throw new SculptError(
+      `invalid ${source}: ${zodIssues(parsed.error, "(top level)")}`,
+      "see the sweep file format in the README (section Sweeps)",
+    );
   }
   const spec = parsed.data;
   const names = (spec.experiments ?? []).map((e) => e.name);

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { INIT_SCHEMES } from "../nets/init.js";
-import { SculptError } from "../registry.js";
+import { SculptError, zodIssues } from "../registry.js";
 
 export const trainConfigSchema = z.object({
   dataset: z.string().min(1),
@@ -39,7 +39,7 @@ export type TrainConfig = z.infer<typeof trainConfigSchema>;
 export function validateTrainConfig(config: unknown): TrainConfig {
   const parsed = trainConfigSchema.safeParse(config);
   if (!parsed.success) {
-    throw new SculptError(`invalid training config: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    throw new SculptError(`invalid training config: ${zodIssues(parsed.error)}`);
   }
   return parsed.data;
 }

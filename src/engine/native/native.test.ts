@@ -14,10 +14,12 @@ import { initBackend } from "../../node/backend.js";
 import { loadNativeAddon, NATIVE_ADDON_PATH } from "../../node/native.js";
 import { mmd } from "../../core/divergences/mmd.js";
 import { expectNoLeak } from "../../../test/helpers.js";
+import { nativeAddon } from "../../../test/requires.js";
 import { defaultPoolBytes, NativeBackend, nativeStats, UNARY_CODES } from "./index.js";
 import { broadcastLayout } from "./kernels.js";
 
 const load = loadNativeAddon();
+const ADDON = nativeAddon();
 
 /** Deterministic values in [-1, 1). */
 function values(n: number, seed: number): Float32Array {
@@ -123,7 +125,7 @@ describe("the native backend's array pool", () => {
   });
 });
 
-describe.skipIf(!load.addon)(`native backend vs cpu${load.addon ? "" : ` (skipped: ${load.reason})`}`, () => {
+describe.skipIf(!ADDON.ok)(ADDON.title("native backend vs cpu"), () => {
   beforeAll(async () => {
     await initBackend("native");
   });

@@ -7,10 +7,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { applyLimit, checkSplit } from "../../core/data/split.js";
-import type { Dataset, DatasetEntry, DatasetOptions } from "../../core/data/types.js";
+import type { DataDownload, Dataset, DatasetEntry, DatasetOptions } from "../../core/data/types.js";
 import { uint8Dataset } from "../../core/data/uint8-dataset.js";
 import { SculptError } from "../../core/registry.js";
-import { candidateRoots, findFile, readMaybeGz, sharedData, type DataHome } from "./files.js";
+import { candidateRoots, fetchHint, findFile, readMaybeGz, type DataHome } from "./files.js";
 
 const RECORD = 3073;
 const PLANE = 1024;
@@ -19,9 +19,22 @@ const TRAIN_BATCHES = [1, 2, 3, 4, 5].map((k) => `data_batch_${k}.bin`);
 
 const HOME: DataHome = {
   name: "cifar10",
-  dir: "cifar10",
-  defaults: [sharedData("cifar10-jpeg")],
-  source: "CIFAR-10 binary version: https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz (folder cifar-10-batches-bin)",
+  source: "https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz, unpacked: its folder cifar-10-batches-bin",
+};
+
+// The binary version's archive; MD5 as published on the CIFAR page, SHA-256 as recorded by
+// tensorflow-datasets (url_checksums/cifar10.txt, 170,052,171 bytes). Unpacks to cifar-10-batches-bin/.
+const DOWNLOAD: DataDownload = {
+  files: [
+    {
+      file: "cifar-10-binary.tar.gz",
+      urls: ["https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz"],
+      md5: "c32a1d4ab5d03f1284b67883e8d87530",
+      sha256: "c4a38c50a1bc5f3a1c5537f2155ab9d68f9f25eb1ed8d9ddda3db29a59bca1dd",
+      extract: "tar.gz",
+    },
+  ],
+  present: [...TRAIN_BATCHES, "test_batch.bin"].map((f) => `cifar-10-batches-bin/${f}`),
 };
 
 /** Accept either the batches folder or a folder holding `cifar-10-batches-bin/`. */
@@ -65,7 +78,7 @@ async function loadCifar(options: DatasetOptions): Promise<Dataset> {
     throw new SculptError(
       `cifar10: missing ${roots[0]}/${options.split === "train" ? "data_batch_1..5.bin" : "test_batch.bin"}[.gz]` +
         (roots.length > 1 ? ` (also looked in ${roots.slice(1).join(", ")})` : ""),
-      `${HOME.source}; put the files in one of those folders, set SCULPT_DATA, or pass --root DIR`,
+      fetchHint(HOME),
     );
   }
   const files = wanted.map((b) => findFile(folder, b)).filter((f): f is string => f !== null);
@@ -110,6 +123,7 @@ function classNames(folder: string): string[] {
 export const cifar10: DatasetEntry = {
   description: "CIFAR-10 binary version, 32×32 RGB, 10 classes (train: whichever data_batch_1..5 exist; test: test_batch)",
   shape: [32, 32, 3],
-  source: HOME.source,
+  source: `CIFAR-10 binary version: ${HOME.source}`,
+  download: DOWNLOAD,
   create: loadCifar,
 };

@@ -16,9 +16,9 @@ import {
   DSPRITES_SHAPES,
 } from "../../core/data/dsprites.js";
 import { checkIndices, outputBuffer, synthesisedSplit } from "../../core/data/split.js";
-import type { Dataset, DatasetEntry, DatasetOptions, FactorInfo } from "../../core/data/types.js";
+import type { DataDownload, Dataset, DatasetEntry, DatasetOptions, FactorInfo } from "../../core/data/types.js";
 import { SculptError } from "../../core/registry.js";
-import { candidateRoots, sharedData, type DataHome } from "./files.js";
+import { candidateRoots, fetchHint, type DataHome } from "./files.js";
 import { readNpzMembers, type NpyHeader } from "./npz.js";
 
 export const DSPRITES_FILE = "dsprites_ndarray_co1sh3sc6or40x32y32_64x64.npz";
@@ -28,9 +28,19 @@ const K = DSPRITES_FACTOR_NAMES.length; // 5 factors; the file's column 0 (colou
 
 const HOME: DataHome = {
   name: "dsprites-npz",
-  dir: "dsprites",
-  defaults: [sharedData("dsprites")],
-  source: `dSprites: https://github.com/deepmind/dsprites-dataset/raw/master/${DSPRITES_FILE}`,
+  source: `https://github.com/deepmind/dsprites-dataset/raw/master/${DSPRITES_FILE}`,
+};
+
+// MD5 of the file in DeepMind's repository, as public loaders check it (e.g. latte's dsprites.py).
+const DOWNLOAD: DataDownload = {
+  files: [
+    {
+      file: DSPRITES_FILE,
+      urls: [HOME.source, `https://raw.githubusercontent.com/deepmind/dsprites-dataset/master/${DSPRITES_FILE}`],
+      md5: "7da33b31b13a06f4b04a70402ce90c2e",
+    },
+  ],
+  present: [DSPRITES_FILE],
 };
 
 function locateNpz(root?: string): string {
@@ -40,9 +50,8 @@ function locateNpz(root?: string): string {
     if (existsSync(join(r, DSPRITES_FILE))) return join(r, DSPRITES_FILE);
   }
   throw new SculptError(
-    `dsprites-npz: missing ${join(roots[0] ?? "$SCULPT_DATA/dsprites", DSPRITES_FILE)}` +
-      (roots.length > 1 ? ` (also looked in ${roots.slice(1).join(", ")})` : ""),
-    `${HOME.source}; set SCULPT_DATA, pass --root DIR, or use the generated 'dsprites'`,
+    `dsprites-npz: missing ${join(roots[0], DSPRITES_FILE)}` + (roots.length > 1 ? ` (also looked in ${roots.slice(1).join(", ")})` : ""),
+    `${fetchHint(HOME)}; or use the generated 'dsprites'`,
   );
 }
 
@@ -167,6 +176,7 @@ async function loadDspritesNpz(options: DatasetOptions): Promise<Dataset> {
 export const dspritesNpz: DatasetEntry = {
   description: "the official dSprites npz (737,280 binary 64×64 images, factor classes from latents_classes), bit-packed in memory",
   shape: [64, 64, 1],
-  source: HOME.source,
+  source: `dSprites: ${HOME.source}`,
+  download: DOWNLOAD,
   create: loadDspritesNpz,
 };

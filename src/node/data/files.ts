@@ -1,10 +1,12 @@
 /**
- * Where data files live and how they are read. A set's folder is, in order: `--root`, then
- * `$SCULPT_DATA/<dir>` when that variable is set, then the set's own defaults (the project's
- * shared/data folder beside the package, a Debian package path). Files may be gzipped (`x` or
- * `x.gz`). A missing file gets an error naming the expected path and where the data come from.
+ * Where data files live and how they are read. A set's folder is `--root` when given, else
+ * `$SCULPT_DATA/<set>` when that variable is set, else `<user cache>/<set>` (dataCacheDir: one
+ * location for every set, the one `sculpt data fetch` fills), then a set's own fallbacks (e.g. a
+ * Debian package path) only when neither --root nor SCULPT_DATA says otherwise. Files may be
+ * gzipped (`x` or `x.gz`). A missing file gets an error naming the expected path and the fix.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
+import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
@@ -22,25 +24,43 @@ export function packageRoot(): string {
   }
 }
 
-/** The project's shared data folder (`<package>/../shared/data/<name>`). */
-export const sharedData = (name: string) => join(packageRoot(), "..", "shared", "data", name);
+/**
+ * The user's cache folder for sculpt's data: $XDG_CACHE_HOME/sculpt, else the platform's cache
+ * folder (~/.cache/sculpt on Linux, ~/Library/Caches/sculpt on macOS, %LOCALAPPDATA%\sculpt\Cache
+ * on Windows).
+ */
+export function dataCacheDir(): string {
+  if (process.env.XDG_CACHE_HOME) return join(process.env.XDG_CACHE_HOME, "sculpt");
+  if (process.platform === "darwin") return join(homedir(), "Library", "Caches", "sculpt");
+  if (process.platform === "win32") return join(process.env.LOCALAPPDATA ?? join(homedir(), "AppData", "Local"), "sculpt", "Cache");
+  return join(homedir(), ".cache", "sculpt");
+}
 
 export interface DataHome {
-  /** Data set name, for messages. */
+  /** Data set name: for messages, and the folder under $SCULPT_DATA and the cache. */
   name: string;
-  /** Folder name under $SCULPT_DATA. */
-  dir: string;
-  /** Further folders to try, in order. */
-  defaults: string[];
-  /** Where to get the files, for the error message. */
+  /** Further folders to try after the cache, only when neither --root nor SCULPT_DATA is given. */
+  fallbacks?: string[];
+  /** Where the files come from, for the error message. */
   source: string;
 }
 
-/** Folders to look in for a set, in order (an explicit root is the only one). */
-export function candidateRoots(home: DataHome, root?: string): string[] {
-  if (root !== undefined) return [resolve(root)];
+/** The one folder a set is read from first and fetched into: --root, $SCULPT_DATA/<set> or the cache. */
+export function dataFolder(name: string, root?: string): string {
+  if (root !== undefined) return resolve(root);
   const env = process.env.SCULPT_DATA;
-  return [...(env ? [join(env, home.dir)] : []), ...home.defaults];
+  return env ? resolve(env, name) : join(dataCacheDir(), name);
+}
+
+/** Folders to look in for a set, in order (an explicit root or SCULPT_DATA is the only one). */
+export function candidateRoots(home: DataHome, root?: string): string[] {
+  const first = dataFolder(home.name, root);
+  return root !== undefined || process.env.SCULPT_DATA ? [first] : [first, ...(home.fallbacks ?? [])];
+}
+
+/** How to get a set's files, for "missing" errors: fetch it, or place the files by hand. */
+export function fetchHint(home: DataHome): string {
+  return `run \`sculpt data fetch ${home.name}\` (or add --download), or place the files by hand (${home.source}); SCULPT_DATA or --root DIR choose the folder`;
 }
 
 /** `<root>/<base>` or `<root>/<base>.gz`, whichever exists, else null. */
@@ -56,12 +76,12 @@ export function locate(home: DataHome, bases: string[], root?: string): { root: 
     const files = bases.map((b) => findFile(r, b));
     if (files.every((f) => f !== null)) return { root: r, files: files as string[] };
   }
-  const first = roots[0] ?? `$SCULPT_DATA/${home.dir}`;
+  const first = roots[0];
   const missing = bases.filter((b) => findFile(first, b) === null);
   throw new SculptError(
     `${home.name}: missing ${missing.map((b) => `${join(first, b)}[.gz]`).join(", ")}` +
       (roots.length > 1 ? ` (also looked in ${roots.slice(1).join(", ")})` : ""),
-    `${home.source}; put the files in one of those folders, set SCULPT_DATA, or pass --root DIR`,
+    fetchHint(home),
   );
 }
 

@@ -7,10 +7,10 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join } from "node:path";
 import { applyLimit, checkSplit, synthesisedSplit } from "../../core/data/split.js";
-import type { Dataset, DatasetEntry, DatasetOptions } from "../../core/data/types.js";
+import type { DataDownload, Dataset, DatasetEntry, DatasetOptions } from "../../core/data/types.js";
 import { uint8Dataset } from "../../core/data/uint8-dataset.js";
 import { SculptError } from "../../core/registry.js";
-import { candidateRoots, sharedData, type DataHome } from "./files.js";
+import { candidateRoots, fetchHint, type DataHome } from "./files.js";
 import { decodeImageFile, IMAGE_EXTENSIONS } from "./images.js";
 
 const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory();
@@ -109,9 +109,20 @@ export const imageFolder: DatasetEntry = {
 
 const TINY: DataHome = {
   name: "tiny-imagenet",
-  dir: "tiny-imagenet-200",
-  defaults: [sharedData("tiny-imagenet-200")],
-  source: "Tiny ImageNet: http://cs231n.stanford.edu/tiny-imagenet-200.zip, unpacked (folder tiny-imagenet-200)",
+  source: "http://cs231n.stanford.edu/tiny-imagenet-200.zip, unpacked: its folder tiny-imagenet-200",
+};
+
+// MD5 of the zip as torchvision-style loaders check it (248,100,043 bytes); unpacks to tiny-imagenet-200/.
+const TINY_DOWNLOAD: DataDownload = {
+  files: [
+    {
+      file: "tiny-imagenet-200.zip",
+      urls: ["http://cs231n.stanford.edu/tiny-imagenet-200.zip"],
+      md5: "90528d7ca1a48142e341f4ef8d21d0de",
+      extract: "zip",
+    },
+  ],
+  present: ["tiny-imagenet-200/wnids.txt", "tiny-imagenet-200/val/val_annotations.txt"],
 };
 
 async function loadTinyImageNet(options: DatasetOptions): Promise<Dataset> {
@@ -120,9 +131,8 @@ async function loadTinyImageNet(options: DatasetOptions): Promise<Dataset> {
   const root = roots.find((r) => isDir(join(r, "train")));
   if (!root) {
     throw new SculptError(
-      `tiny-imagenet: missing ${join(roots[0] ?? "$SCULPT_DATA/tiny-imagenet-200", "train")}/` +
-        (roots.length > 1 ? ` (also looked in ${roots.slice(1).join(", ")})` : ""),
-      `${TINY.source}; set SCULPT_DATA or pass --root DIR`,
+      `tiny-imagenet: missing ${join(roots[0], "train")}/` + (roots.length > 1 ? ` (also looked in ${roots.slice(1).join(", ")})` : ""),
+      fetchHint(TINY),
     );
   }
   const wnidsFile = join(root, "wnids.txt");
@@ -148,7 +158,7 @@ async function loadTinyImageNet(options: DatasetOptions): Promise<Dataset> {
     });
   } else {
     const annotations = join(root, "val", "val_annotations.txt");
-    if (!existsSync(annotations)) throw new SculptError(`tiny-imagenet: missing ${annotations}`, TINY.source);
+    if (!existsSync(annotations)) throw new SculptError(`tiny-imagenet: missing ${annotations}`, fetchHint(TINY));
     readFileSync(annotations, "utf8")
       .split(/\r?\n/)
       .forEach((line, n) => {
@@ -186,6 +196,7 @@ async function loadTinyImageNet(options: DatasetOptions): Promise<Dataset> {
 export const tinyImageNet: DatasetEntry = {
   description: "Tiny ImageNet (tiny-imagenet-200), 64×64 RGB, 200 classes (100,000 train / 10,000 val as test)",
   shape: [64, 64, 3],
-  source: TINY.source,
+  source: `Tiny ImageNet: ${TINY.source}`,
+  download: TINY_DOWNLOAD,
   create: loadTinyImageNet,
 };

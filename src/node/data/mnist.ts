@@ -4,10 +4,10 @@
  * split: train-* (60,000) and t10k-* (10,000). Pixels stay uint8 (47 MB for train).
  */
 import { applyLimit, checkSplit } from "../../core/data/split.js";
-import type { Dataset, DatasetEntry, DatasetOptions } from "../../core/data/types.js";
+import type { DataDownload, Dataset, DatasetEntry, DatasetOptions } from "../../core/data/types.js";
 import { uint8Dataset } from "../../core/data/uint8-dataset.js";
 import { SculptError } from "../../core/registry.js";
-import { locate, readMaybeGz, sharedData, type DataHome } from "./files.js";
+import { locate, readMaybeGz, type DataHome } from "./files.js";
 
 const TYPE_NAMES: Record<number, string> = { 0x08: "ubyte", 0x09: "sbyte", 0x0b: "short", 0x0c: "int", 0x0d: "float", 0x0e: "double" };
 
@@ -65,13 +65,47 @@ async function loadIdxSet(set: IdxSet, options: DatasetOptions): Promise<Dataset
   return applyLimit(dataset, options);
 }
 
+const IDX_FILES = ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"];
+
+/** The four files at each base URL, with their published MD5s in the same order. */
+function idxDownload(bases: string[], md5s: string[], fallbacks?: string[]): DataDownload {
+  return {
+    files: IDX_FILES.map((file, k) => ({ file, urls: bases.map((b) => b + file), md5: md5s[k] })),
+    present: IDX_FILES,
+    fallbacks,
+  };
+}
+
+// MD5s as published with the data and checked by torchvision (datasets/mnist.py); the S3 copy is
+// torchvision's mirror, used first because yann.lecun.com often refuses downloads.
+const MNIST_DOWNLOAD = idxDownload(
+  ["https://ossci-datasets.s3.amazonaws.com/mnist/", "http://yann.lecun.com/exdb/mnist/"],
+  [
+    "f68b3c2dcbeaaa9fbdd348bbdeb94873",
+    "d53e105ee54ea40749a09fcbcd1e9432",
+    "9fb629c4189551a2d022fa330f9573f3",
+    "ec29112dd5afa0611ce80d1b7f02629c",
+  ],
+);
+
+const FASHION_DOWNLOAD = idxDownload(
+  [
+    "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
+    "https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/",
+  ],
+  [
+    "8d4fb7e6c68d591d4c3dfef9ec88bf0d",
+    "25c81989df183df01b3e8a0aad5dffbe",
+    "bef4ecab320f06d8554ea6380940ec79",
+    "bb300cfdad3c16e7a12a480ee83cd310",
+  ],
+);
+
 const MNIST: IdxSet = {
   name: "mnist",
   home: {
     name: "mnist",
-    dir: "mnist",
-    defaults: [sharedData("mnist")],
-    source: "MNIST: the four IDX files from http://yann.lecun.com/exdb/mnist/ (or any mirror; md5s in shared/data/mnist/README.md)",
+    source: "the four IDX files from https://ossci-datasets.s3.amazonaws.com/mnist/ or http://yann.lecun.com/exdb/mnist/",
   },
   classNames: ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"],
 };
@@ -80,9 +114,9 @@ const FASHION: IdxSet = {
   name: "fashion-mnist",
   home: {
     name: "fashion-mnist",
-    dir: "fashion-mnist",
-    defaults: [sharedData("fashion-mnist"), "/usr/share/datasets/fashion-mnist"],
-    source: "Fashion-MNIST: `apt install dataset-fashion-mnist` (Debian) or github.com/zalandoresearch/fashion-mnist data/fashion/",
+    fallbacks: FASHION_DOWNLOAD.fallbacks,
+    source:
+      "the four IDX files from github.com/zalandoresearch/fashion-mnist data/fashion/, or Debian's `apt install dataset-fashion-mnist`",
   },
   classNames: ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"],
 };
@@ -90,13 +124,15 @@ const FASHION: IdxSet = {
 export const mnist: DatasetEntry = {
   description: "MNIST handwritten digits, 28×28 grey, 10 classes (60,000 train / 10,000 test)",
   shape: [28, 28, 1],
-  source: MNIST.home.source,
+  source: `MNIST: ${MNIST.home.source}`,
+  download: MNIST_DOWNLOAD,
   create: (options) => loadIdxSet(MNIST, options),
 };
 
 export const fashionMnist: DatasetEntry = {
   description: "Fashion-MNIST clothing images, 28×28 grey, 10 classes (60,000 train / 10,000 test)",
   shape: [28, 28, 1],
-  source: FASHION.home.source,
+  source: `Fashion-MNIST: ${FASHION.home.source}`,
+  download: FASHION_DOWNLOAD,
   create: (options) => loadIdxSet(FASHION, options),
 };

@@ -7,6 +7,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import type { SweepRecord } from "../../core/figures/index.js";
 import type { Matrix } from "../../core/matrix.js";
+import { modelKind } from "../../core/models/index.js";
 import { SculptError } from "../../core/registry.js";
 import { readMatrix, readNpy } from "../npy-file.js";
 import { RUN_FILES } from "../run-format.js";
@@ -128,8 +129,7 @@ export function readRunFiles(dir: string): RunFiles {
 export function sweepRecord(dir: string): { record: SweepRecord; prior: string } {
   const abs = assertRunFolder(dir);
   const config = readOptionalObject(join(abs, RUN_FILES.config), RUN_FILES.config)!;
-  const model = config.model as { kind?: unknown } | string | undefined;
-  const kind = typeof model === "string" ? model : typeof model?.kind === "string" ? model.kind : undefined;
+  const kind = modelKind(config.model);
   if (!kind || typeof config.dataset !== "string" || typeof config.latentDim !== "number") {
     throw new SculptError(`${dir}/${RUN_FILES.config} lacks model.kind, dataset or latentDim`, "pass folders written by `sculpt train`");
   }

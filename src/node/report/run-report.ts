@@ -21,7 +21,7 @@ import {
   type DecodeFn,
 } from "../../core/figures/index.js";
 import type { Matrix } from "../../core/matrix.js";
-import { modelPrior } from "../../core/models/index.js";
+import { modelKind, modelPrior } from "../../core/models/index.js";
 import type { Prior, PriorConfig } from "../../core/priors/types.js";
 import { SculptError } from "../../core/registry.js";
 import { loadDataset } from "../data/index.js";
@@ -174,7 +174,7 @@ function runPrior(run: RunFiles): { spec: string | PriorConfig | null; why: stri
 }
 
 function modelName(model: unknown): string {
-  return typeof model === "string" ? model : typeof (model as { kind?: unknown }).kind === "string" ? (model as { kind: string }).kind : "";
+  return modelKind(model) ?? "";
 }
 
 function valueCell(v: unknown): Cell {

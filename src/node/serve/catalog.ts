@@ -6,6 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { basename, isAbsolute, join, relative, sep } from "node:path";
+import { isModelName, modelKind, modelPrior } from "../../core/models/index.js";
 import { SculptError } from "../../core/registry.js";
 import { parseMetricsFile } from "../report/run-folder.js";
 import { RUN_FILES } from "../run-format.js";
@@ -152,11 +153,12 @@ export class RunCatalog {
     const out: RunSummary = { id, name: basename(dir), files: listServable(dir), metrics: {} };
     try {
       const config = readFileObject(dir, RUN_FILES.config) ?? {};
-      const model = config.model as { kind?: unknown } | string | undefined;
       out.name = typeof config.name === "string" ? config.name : out.name;
       out.dataset = typeof config.dataset === "string" ? config.dataset : undefined;
-      out.model = typeof model === "string" ? model : typeof model?.kind === "string" ? model.kind : undefined;
-      out.prior = typeof config.prior === "string" ? config.prior : config.prior ? JSON.stringify(config.prior) : undefined;
+      out.model = modelKind(config.model);
+      // A model without a prior (a plain AE) stores a placeholder; show the prior its codes are pushed toward, if any.
+      const prior = isModelName(out.model) ? modelPrior(out.model, config.prior) : config.prior;
+      out.prior = typeof prior === "string" ? prior : prior ? JSON.stringify(prior) : undefined;
       out.latentDim = typeof config.latentDim === "number" ? config.latentDim : undefined;
       out.seed = typeof config.seed === "number" ? config.seed : undefined;
       out.epochs = typeof config.epochs === "number" ? config.epochs : undefined;
