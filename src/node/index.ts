@@ -16,6 +16,10 @@ export {
   exportDataset,
   type DatasetName,
 } from "./data/index.js";
+export { fetchDataset, type FetchOptions, type FetchProgress, type FetchResult } from "./data/fetch.js";
+export { dataStatus, fetchableDatasets, type DataStatus } from "./data/status.js";
+export { dataCacheDir, dataFolder } from "./data/files.js";
+export { consoleProgress } from "./data/progress.js";
 export {
   runSweep,
   sweepTable,

@@ -1,8 +1,14 @@
-/** `sculpt data list|info|preview|export`: the data sets, what they hold, a grid of images, .npy exports. */
+/**
+ * `sculpt data list|fetch|info|preview|export`: the data sets and where their files are, downloads,
+ * what a set holds, a grid of images, .npy exports.
+ */
 import type { Command } from "commander";
 import type { DatasetOptions, Split } from "../../core/data/types.js";
 import { SculptError } from "../../core/registry.js";
 import { datasetInfo, exportDataset, listDatasets, loadDataset, writePreview } from "../../node/data/index.js";
+import { fetchDataset, type FetchResult } from "../../node/data/fetch.js";
+import { consoleProgress } from "../../node/data/progress.js";
+import { dataStatus, fetchableDatasets } from "../../node/data/status.js";
 import { intOption } from "../numbers.js";
 import { printJson } from "../output.js";
 
@@ -11,6 +17,7 @@ interface OpenOptions {
   root?: string;
   limit?: string;
   json?: boolean;
+  download?: boolean;
 }
 
 function datasetOptions(opts: OpenOptions): Partial<DatasetOptions> {
@@ -23,8 +30,23 @@ function datasetOptions(opts: OpenOptions): Partial<DatasetOptions> {
 function withOpenOptions(cmd: Command): Command {
   return cmd
     .option("--split <split>", "train|test", "train")
-    .option("--root <dir>", "folder (or file) of the data; default per set, see `data list`")
+    .option("--root <dir>", "folder (or file) of the data; default: $SCULPT_DATA/<set> or the user cache, see `data list`")
+    .option("--download", "fetch the set first when its files are missing (as `sculpt data fetch`)")
     .option("--json", "print JSON");
+}
+
+/** What a fetch did, in one line. */
+function fetchLine(r: FetchResult): string {
+  if (r.alreadyPresent) return `${r.name}: already present in ${r.folder}; nothing downloaded`;
+  const got = r.downloaded.length ? `downloaded ${r.downloaded.join(", ")} (${(r.bytes / 1e6).toFixed(1)} MB), ` : "";
+  return `${r.name}: ${got}checksums verified, ready in ${r.folder}`;
+}
+
+/** With --download, fetch a downloadable set whose files are missing (progress on stderr). */
+async function ensureFiles(name: string, opts: OpenOptions): Promise<void> {
+  if (!opts.download || !fetchableDatasets().includes(name)) return;
+  const r = await fetchDataset(name, { root: opts.root, progress: consoleProgress() });
+  if (!r.alreadyPresent) console.error(fetchLine(r));
 }
 
 export function dataCommand(program: Command): void {
@@ -32,17 +54,44 @@ export function dataCommand(program: Command): void {
 
   data
     .command("list")
-    .description("every data set, with its image shape and source")
+    .description("every data set, with its image shape, and for downloadable ones whether its files are present and where")
     .option("--json", "print JSON")
     .action((opts: { json?: boolean }) => {
-      const sets = listDatasets();
+      const sets = listDatasets().map((s) => {
+        const st = fetchableDatasets().includes(s.name) ? dataStatus(s.name) : undefined;
+        return { ...s, ...(st ? { present: st.present, folder: st.folder } : {}) };
+      });
       if (opts.json) return printJson(sets);
-      for (const s of sets) console.log(`${s.name.padEnd(14)} ${s.shape ? s.shape.join("×").padEnd(9) : "(files)  "} ${s.description}`);
+      for (const s of sets) {
+        console.log(`${s.name.padEnd(14)} ${s.shape ? s.shape.join("×").padEnd(9) : "(files)  "} ${s.description}`);
+        if (s.folder)
+          console.log(
+            `${"".padEnd(25)}${s.present ? "present in" : "not fetched:"} ${s.folder}${s.present ? "" : ` (sculpt data fetch ${s.name})`}`,
+          );
+      }
+    });
+
+  data
+    .command("fetch <names...>")
+    .description(`download sets, verify their published checksums and unpack them (${fetchableDatasets().join(", ")})`)
+    .option("--root <dir>", "folder for the set's files (one set only); default: $SCULPT_DATA/<set>, else the user cache")
+    .option("--json", "print JSON")
+    .action(async (names: string[], opts: { root?: string; json?: boolean }) => {
+      if (opts.root !== undefined && names.length > 1)
+        throw new SculptError("--root names one set's folder", "fetch one set at a time with --root");
+      const results: FetchResult[] = [];
+      for (const name of names) {
+        const r = await fetchDataset(name, { root: opts.root, progress: consoleProgress() });
+        results.push(r);
+        if (!opts.json) console.log(fetchLine(r));
+      }
+      if (opts.json) printJson(results);
     });
 
   withOpenOptions(data.command("info <name>").description("size, shape, factors and split rule of a set"))
     .option("--limit <n>", "keep the first n images of the split")
     .action(async (name: string, opts: OpenOptions) => {
+      await ensureFiles(name, opts);
       const info = datasetInfo(name, await loadDataset(name, datasetOptions(opts)));
       if (opts.json) return printJson(info);
       console.log(`${info.name}: ${info.size} images of ${info.shape.join("×")} — ${info.description}`);
@@ -58,6 +107,7 @@ export function dataCommand(program: Command): void {
     .option("--cols <n>", "columns of the grid", "8")
     .option("--scale <k>", "enlarge each pixel k times (default: images below 64 px are enlarged)")
     .action(async (name: string, opts: OpenOptions & { out: string; seed: string; rows: string; cols: string; scale?: string }) => {
+      await ensureFiles(name, opts);
       const d = await loadDataset(name, datasetOptions(opts));
       const out = writePreview(opts.out, d, {
         seed: intOption(opts.seed, "seed"),
@@ -73,6 +123,7 @@ export function dataCommand(program: Command): void {
     .requiredOption("--out <dir>", "output folder")
     .option("--limit <n>", "export only the first n images of the split")
     .action(async (name: string, opts: OpenOptions & { out: string }) => {
+      await ensureFiles(name, opts);
       const d = await loadDataset(name, datasetOptions(opts));
       const out = exportDataset(d, opts.out, { info: { dataset: name, split: opts.split } });
       if (opts.json) printJson({ dataset: name, ...out });

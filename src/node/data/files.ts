@@ -60,7 +60,7 @@ export function candidateRoots(home: DataHome, root?: string): string[] {
 
 /** How to get a set's files, for "missing" errors: fetch it, or place the files by hand. */
 export function fetchHint(home: DataHome): string {
-  return `run \`sculpt data fetch ${home.name}\` (or add --download), or place the files by hand (${home.source}); SCULPT_DATA or --root DIR choose the folder`;
+  return `run \`sculpt data fetch ${home.name}\` first (sculpt data info/preview/export also take --download), or place the files by hand (${home.source}); SCULPT_DATA or --root DIR choose the folder`;
 }
 
 /** `<root>/<base>` or `<root>/<base>.gz`, whichever exists, else null. */
