@@ -5,7 +5,7 @@
 import { SingleBar } from "cli-progress";
 import type { FetchProgress } from "./fetch.js";
 
-const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
+const mb = (b: number) => (b < 1e6 ? `${(b / 1e3).toFixed(1)} kB` : `${(b / 1e6).toFixed(1)} MB`);
 const seconds = (s: number) => (s < 90 ? `${Math.round(s)} s` : `${Math.round(s / 60)} min`);
 
 /** Progress written to `stream` (stderr by default): a bar when it is a TTY, else plain lines. */
