@@ -138,6 +138,82 @@ def dci_forest_r2(mus_train, ys_train, mus_test, ys_test):
     return {"informativeness": float(np.mean(r2)), "per_factor": r2}
 
 
+TOY_SIZES = [4, 5, 6]
+
+
+def toy_codes(f):
+    """The toy encoder of the intervention fixtures (the test defines the same function): codes of
+    the factor classes f (n×3): b clearly coded, a and c only faintly (so their interventions are
+    confused), and a collapsed code (std ≈ 0.01, pruned by FactorVAE)."""
+    a, b, c = f[:, 0].astype(np.float64), f[:, 1].astype(np.float64), f[:, 2].astype(np.float64)
+    hashed = np.sin(12.9898 * a + 78.233 * b + 37.719 * c)  # a fixed pseudo-random value per combination
+    return np.stack(
+        [
+            0.05 * a / 3 + 0.5 * hashed,
+            b / 4 + 0.5 * np.sin(3 * a + 5 * b + 2 * c),
+            0.5 * b / 4 + 0.05 * a / 3 + 0.02 * c / 5,
+            0.6 * hashed + 0.02 * c / 5,
+            0.01 * a,
+        ],
+        axis=1,
+    )
+
+
+def sample_factors(n, rs):
+    """A ground-truth data set's `sample_factors`: each factor uniform over its classes."""
+    return np.stack([rs.randint(s, size=n) for s in TOY_SIZES], axis=1)
+
+
+def beta_vae(rs, batch_size=64, num_train=10000, num_eval=5000):
+    """beta_vae.compute_beta_vae_sklearn with _generate_training_batch / _generate_training_sample
+    (beta_vae_sklearn.gin: batch 64, 10,000 / 5,000), on the toy encoder."""
+
+    def batch(num):
+        labels = np.zeros(num, dtype=np.int64)
+        points = np.zeros((num, 5))
+        for i in range(num):
+            index = rs.randint(len(TOY_SIZES))
+            f1 = sample_factors(batch_size, rs)
+            f2 = sample_factors(batch_size, rs)
+            f2[:, index] = f1[:, index]
+            labels[i] = index
+            points[i] = np.mean(np.abs(toy_codes(f1) - toy_codes(f2)), axis=0)
+        return points, labels
+
+    x, y = batch(num_train)
+    model = linear_model.LogisticRegression(random_state=rs).fit(x, y)
+    train = float(np.mean(model.predict(x) == y))
+    xe, ye = batch(num_eval)
+    return {"train_accuracy": train, "eval_accuracy": float(model.score(xe, ye)), "lbfgs_iterations": int(np.max(model.n_iter_))}
+
+
+def factor_vae(rs, batch_size=64, num_train=10000, num_eval=5000, num_variance_estimate=10000, threshold=0.05):
+    """factor_vae.compute_factor_vae with _compute_variances, _prune_dims and
+    _generate_training_batch (factor_vae_metric.gin), on the toy encoder."""
+    global_var = np.var(toy_codes(sample_factors(num_variance_estimate, rs)), axis=0, ddof=1)
+    active = np.sqrt(global_var) >= threshold
+
+    def votes(num):
+        v = np.zeros((len(TOY_SIZES), global_var.shape[0]), dtype=np.int64)
+        for _ in range(num):
+            index = rs.randint(len(TOY_SIZES))
+            f = sample_factors(batch_size, rs)
+            f[:, index] = f[0, index]
+            local = np.var(toy_codes(f), axis=0, ddof=1)
+            v[index, np.argmin(local[active] / global_var[active])] += 1
+        return v
+
+    train = votes(num_train)
+    classifier = np.argmax(train, axis=0)
+    cols = np.arange(train.shape[1])
+    ev = votes(num_eval)
+    return {
+        "train_accuracy": float(np.sum(train[classifier, cols]) / np.sum(train)),
+        "eval_accuracy": float(np.sum(ev[classifier, cols]) / np.sum(ev)),
+        "active_dims": int(active.sum()),
+    }
+
+
 def make_sets(rng):
     n = 3000
     sizes = [4, 6, 32]
@@ -211,6 +287,11 @@ def main():
             r["explicitness"] = explicitness(mus64[:, :TRAIN], ys[:, :TRAIN], mus64[:, TRAIN:], ys[:, TRAIN:])
             r["dci_forest"] = dci_forest_r2(mus64[:, :TRAIN], ys[:, :TRAIN], mus64[:, TRAIN:], ys[:, TRAIN:])
         ref["sets"][name] = r
+    ref["interventions"] = {
+        "factor_sizes": TOY_SIZES,
+        "beta_vae": beta_vae(np.random.RandomState(0)),
+        "factor_vae": factor_vae(np.random.RandomState(0)),
+    }
     ref["logistic"] = logistic_coefficients(sets["mixed"][0].T.astype(np.float64), sets["mixed"][1].T)
     with open(os.path.join(out, "reference.json"), "w") as fh:
         json.dump(ref, fh, indent=1)

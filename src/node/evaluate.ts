@@ -5,7 +5,8 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { evaluationSubset } from "../core/data/split.js";
-import type { MetricName } from "../core/metrics/index.js";
+import { factorLookup } from "../core/data/factor-lookup.js";
+import { METRICS, type Interventions, type MetricName } from "../core/metrics/index.js";
 import { modelPrior } from "../core/models/index.js";
 import { writeJsonAtomic } from "./atomic.js";
 import { loadDataset } from "./data/index.js";
@@ -23,6 +24,26 @@ export interface RunMetrics {
 /** Images reconstructed for NMSE (a seeded evaluation subset; NMSE is a ratio of sums). */
 const NMSE_ROWS = 512;
 
+/** Metrics that draw new images through the encoder (BetaVAE, FactorVAE scores). */
+const INTERVENTION_METRICS = (Object.keys(METRICS) as MetricName[]).filter((n) => METRICS[n].needs.interventions);
+
+const COSTLY =
+  "not run unless named: about 2.9 million encoder passes at disentanglement_lib's sizes (sculpt eval --only " +
+  INTERVENTION_METRICS.join(",") +
+  ")";
+
+/**
+ * The run's encoder on images drawn for given factor classes, from the whole data set (the train
+ * split of a synthetic set is its full grid), or undefined when the set is not a full grid.
+ */
+async function interventions(run: Awaited<ReturnType<typeof loadRun>>): Promise<{ source?: Interventions; reason?: string }> {
+  const { limit: _limit, ...datasetOptions } = run.config.datasetOptions ?? {};
+  const all = await loadDataset(run.config.dataset, { ...datasetOptions, split: "train" });
+  const found = factorLookup(all);
+  if ("reason" in found) return { reason: found.reason };
+  return { source: { sizes: all.factors!.sizes, encode: (classes, n) => run.encode(all.images(found.lookup(classes, n)), n) } };
+}
+
 export async function evaluateRun(
   dir: string,
   options: { only?: MetricName[]; backend?: string; onMetric?: (name: string) => void } = {},
@@ -36,6 +57,9 @@ export async function evaluateRun(
     const idx = evaluationSubset(data.size, Math.min(NMSE_ROWS, run.config.evalLimit));
     const images = data.images(idx);
     const reconstructions = await run.decode(await run.encode(images, idx.length));
+    // The intervention metrics run only when asked for by name: they encode millions of new images.
+    const wanted = options.only?.some((n) => INTERVENTION_METRICS.includes(n)) ?? false;
+    const gen = wanted ? await interventions(run) : {};
     const result = await evaluateAllParallel(
       {
         latents,
@@ -44,10 +68,14 @@ export async function evaluateRun(
         reconstructions,
         // Fidelity against the prior the model pushes toward (the VAE family's N(0, I) too); none for AE.
         prior: modelPrior(run.config.model.kind, run.config.prior) === null ? undefined : run.prior,
+        interventions: gen.source,
         seed: run.config.seed,
       },
       { only: options.only, onMetric: options.onMetric },
     );
+    for (const name of INTERVENTION_METRICS) {
+      if (result.skipped[name]) result.skipped[name] = wanted ? (gen.reason ?? result.skipped[name]) : COSTLY;
+    }
     const out: RunMetrics = {
       values: result.values,
       skipped: result.skipped as Record<string, string>,

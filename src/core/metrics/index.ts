@@ -6,11 +6,13 @@
  * order columns appear in tables.
  */
 import { SculptError } from "../registry.js";
+import { betaVaeMetric } from "./beta-vae.js";
 import { covarianceRatioMetric } from "./covariance-ratio.js";
 import { dciForestMetric, dciMetric } from "./dci.js";
 import { fidelityMetric } from "./fidelity.js";
 import { lpsGbdtMetric, lpsMlpMetric } from "./lps.js";
 import { explicitnessMetric } from "./explicitness.js";
+import { factorVaeMetric } from "./factor-vae.js";
 import { irsMetric } from "./irs.js";
 import { migMetric } from "./mig.js";
 import { modularityMetric } from "./modularity.js";
@@ -31,6 +33,8 @@ export const METRICS = {
   modularity: modularityMetric,
   explicitness: explicitnessMetric,
   irs: irsMetric,
+  "beta-vae": betaVaeMetric,
+  "factor-vae": factorVaeMetric,
   "covariance-ratio": covarianceRatioMetric,
   unsupervised: unsupervisedMetric,
   fidelity: fidelityMetric,
@@ -62,6 +66,9 @@ function unmet(entry: MetricEntry, inputs: MetricInputs): string | undefined {
   if (entry.needs.factors && inputs.factors && inputs.factors.sizes.length === 0) return "every factor is constant on these rows";
   if (entry.needs.reconstructions && !(inputs.images && inputs.reconstructions)) return "needs images and their reconstructions";
   if (entry.needs.prior && !inputs.prior) return "needs the prior";
+  if (entry.needs.interventions && !inputs.interventions) {
+    return "needs the run's encoder and a data set that draws images for given factor values";
+  }
   return entry.skip?.(inputs);
 }
 
@@ -120,6 +127,7 @@ export async function evaluateAll(inputs: MetricInputs, options: EvaluateOptions
 
 export type {
   Direction,
+  Interventions,
   MetricCommand,
   MetricCommandInputs,
   MetricCommandOptions,
@@ -137,6 +145,8 @@ export { mig, type MigResult } from "./mig.js";
 export { modularity, type ModularityResult } from "./modularity.js";
 export { explicitness, type ExplicitnessOptions, type ExplicitnessResult } from "./explicitness.js";
 export { irs, type IrsOptions, type IrsResult } from "./irs.js";
+export { betaVaeScore, BETA_VAE_DEFAULTS, type BetaVaeOptions, type BetaVaeResult } from "./beta-vae.js";
+export { factorVaeScore, FACTOR_VAE_DEFAULTS, type FactorVaeOptions, type FactorVaeResult } from "./factor-vae.js";
 export { unsupervised, type UnsupervisedResult } from "./unsupervised.js";
 export { fitLogistic, LOGISTIC_DEFAULTS, type LogisticOptions, type LogisticModel } from "./logistic.js";
 export { sap, type SapOptions, type SapResult } from "./sap.js";

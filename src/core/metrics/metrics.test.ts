@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createPrior } from "../priors/index.js";
 import { Rng } from "../random.js";
 import { SculptError } from "../registry.js";
-import { evaluateAll, METRICS, type MetricInputs, type MetricName } from "./index.js";
+import { evaluateAll, METRICS, type MetricEntry, type MetricInputs, type MetricName } from "./index.js";
 
 /** A small representation: 4 codes, two of them noisy copies of the two factors. */
 function representation(seed = 0): Required<MetricInputs> {
@@ -28,6 +28,18 @@ function representation(seed = 0): Required<MetricInputs> {
     images,
     reconstructions,
     prior: createPrior("gaussian", { dim: d }),
+    // a deterministic encoder of the factors: codes 0 and 2 carry one factor each
+    interventions: {
+      sizes,
+      encode: async (c, m) => {
+        const z = new Float32Array(m * d);
+        for (let i = 0; i < m; i++) {
+          const [a, b] = [c[2 * i], c[2 * i + 1]];
+          z.set([a + 0.1 * Math.sin(7 * b), 0.2 * Math.sin(3 * a + 5 * b), b - 1.5 + 0.1 * Math.cos(5 * a), 0.5 * a + 0.3 * b], i * d);
+        }
+        return { rows: m, cols: d, data: z };
+      },
+    },
     seed: 1,
   };
 }
@@ -52,6 +64,8 @@ const TABLE: Record<MetricName, { keys: string[] }> = {
       "unsupervised.mutualInfo",
     ],
   },
+  "beta-vae": { keys: ["beta-vae.eval", "beta-vae.train"] },
+  "factor-vae": { keys: ["factor-vae.eval", "factor-vae.train"] },
   nmse: { keys: ["nmse.linear", "nmse.db"] },
   fidelity: {
     keys: ["fidelity.ks.max", "fidelity.ks.perDim", "fidelity.w1.mean", "fidelity.w1.perDim", "fidelity.mmd2", "fidelity.pValue"],
@@ -75,8 +89,11 @@ describe("metric conformance", () => {
       expect(b.values).toEqual(a.values);
       const bad = representation();
       bad.latents.data[5] = NaN;
-      const wantsLatents = METRICS[name].needs.reconstructions !== true;
-      if (wantsLatents) await expect(evaluateAll(bad, { only: [name] })).rejects.toThrow(SculptError);
+      const needs: MetricEntry["needs"] = METRICS[name].needs;
+      if (needs.interventions) {
+        bad.interventions = { sizes: [3, 4], encode: async (_, m) => ({ rows: m, cols: 4, data: new Float32Array(m * 4).fill(NaN) }) };
+        await expect(evaluateAll(bad, { only: [name] })).rejects.toThrow(/non-finite code/);
+      } else if (!needs.reconstructions) await expect(evaluateAll(bad, { only: [name] })).rejects.toThrow(SculptError);
       else {
         bad.reconstructions[3] = NaN;
         await expect(evaluateAll(bad, { only: [name] })).rejects.toThrow(SculptError);

@@ -19,7 +19,22 @@ export interface MetricInputs {
   reconstructions?: Float32Array;
   /** The prior the codes were sculpted toward (fidelity). */
   prior?: Prior;
+  /** Codes of new images drawn for chosen factor values (BetaVAE and FactorVAE scores). */
+  interventions?: Interventions;
   seed?: number;
+}
+
+/**
+ * A generator and an encoder together: the codes of freshly drawn images whose ground-truth
+ * factors are given, as disentanglement_lib's `sample_observations_from_factors` followed by the
+ * representation function. Only full-factorial data sets (every combination of factor classes
+ * present) can offer it.
+ */
+export interface Interventions {
+  /** Classes per factor; a factor of size 1 is never the one intervened on. */
+  sizes: readonly number[];
+  /** The encoder means (n×d) of images with these factor classes (n×k, row-major). */
+  encode(classes: Int32Array, n: number): Promise<Matrix>;
 }
 
 /** A metric's result: keys namespaced like `lps.gbdt`, `mig.score`, `dci.disentanglement`. */
@@ -97,7 +112,7 @@ export interface MetricEntry {
   /** `sculpt metric NAME`: absent for a variant reached through another's options (lps-mlp: `lps --regressor mlp`). */
   command?: MetricCommand;
   /** Inputs beyond the latents; a metric whose need is missing is skipped by evaluateAll. */
-  needs: { factors?: true; reconstructions?: true; prior?: true };
+  needs: { factors?: true; reconstructions?: true; prior?: true; interventions?: true };
   /** A reason not to run on these inputs (e.g. too few factors, too costly), or undefined. */
   skip?(inputs: MetricInputs): string | undefined;
   compute(inputs: MetricInputs, ctx: MetricContext): MetricValues | Promise<MetricValues>;
