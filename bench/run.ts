@@ -6,6 +6,7 @@
 type Bench = () => Promise<{ run: () => Promise<unknown> }>;
 
 const BENCHMARKS: Record<string, Bench> = {
+  browser: () => import("./browser.js"),
   conv: () => import("./conv.js"),
   data: () => import("./data.js"),
   lps: () => import("./lps.js"),

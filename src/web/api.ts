@@ -17,6 +17,22 @@ async function getJson<T>(url: string): Promise<T> {
 }
 
 export const getCatalog = () => getJson<CatalogResponse>("/api/catalog");
+
+/**
+ * The catalog, or null where no sculpt server answers: the static build on a plain web server
+ * (a 404, or a page instead of JSON), where only the Train view and the playground work.
+ */
+export async function getCatalogIfServed(): Promise<CatalogResponse | null> {
+  let res: Response;
+  try {
+    res = await fetch("/api/catalog");
+  } catch {
+    return null;
+  }
+  if (res.status === 404 || !(res.headers.get("content-type") ?? "").includes("json")) return null;
+  if (!res.ok) return getCatalog(); // the server's own error message
+  return (await res.json()) as CatalogResponse;
+}
 export const getRun = (id: string) => getJson<RunDetail>(apiUrl("run", id));
 export const getSweep = (id: string) => getJson<SweepDetail>(apiUrl("sweep", id));
 

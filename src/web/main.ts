@@ -1,7 +1,8 @@
 /**
  * The dashboard's entry point (bundled by scripts/build-web.mjs): registers TensorFlow.js's cpu
  * backend for the playground's MMD, then routes the URL hash to a view: the runs and sweeps under
- * the server's root, one run, a comparison, a sweep, or the prior playground. A view that fails
+ * the server's root, one run, a comparison, a sweep, the prior playground, or the Train view
+ * (whose training runs in its own Web Worker, train-worker.js). A view that fails
  * shows its error in place; the page itself stays usable.
  */
 import "@tensorflow/tfjs-backend-cpu";
@@ -12,6 +13,7 @@ import { homeView } from "./views/home.js";
 import { playgroundView } from "./views/playground.js";
 import { runView } from "./views/run.js";
 import { sweepView } from "./views/sweep.js";
+import { trainView } from "./views/train.js";
 import { parseRoute, type Route, type ViewContext } from "./route.js";
 
 const VIEWS: Record<Route["view"], (el: HTMLElement, route: Route, ctx: ViewContext) => Promise<void>> = {
@@ -20,6 +22,7 @@ const VIEWS: Record<Route["view"], (el: HTMLElement, route: Route, ctx: ViewCont
   compare: compareView,
   sweep: sweepView,
   playground: playgroundView,
+  train: trainView,
 };
 
 let generation = 0;

@@ -11,6 +11,7 @@ describe("routes", () => {
       { view: "sweep", id: "." },
       { view: "playground" },
       { view: "playground", id: "s/a" },
+      { view: "train" },
     ];
     for (const r of routes) expect(parseRoute(routeHash(r))).toEqual(r);
   });

@@ -1,6 +1,6 @@
 /**
  * The dashboard's URLs are hashes, so the server has one page to send and a view can be
- * bookmarked: #/ (runs and sweeps), #/run/ID, #/compare/ID,ID,…, #/sweep/ID, #/playground[/ID].
+ * bookmarked: #/ (runs and sweeps), #/run/ID, #/compare/ID,ID,…, #/sweep/ID, #/playground[/ID], #/train.
  * Ids are percent-encoded one by one, so a comma or slash inside an id survives.
  */
 
@@ -15,7 +15,8 @@ export type Route =
   | { view: "run"; id: string }
   | { view: "compare"; ids: string[] }
   | { view: "sweep"; id: string }
-  | { view: "playground"; id?: string };
+  | { view: "playground"; id?: string }
+  | { view: "train" };
 
 export function parseRoute(hash: string): Route {
   const [, view = "", ...rest] = hash.replace(/^#/, "").split("/");
@@ -30,6 +31,7 @@ export function parseRoute(hash: string): Route {
   if (view === "run" && arg) return { view: "run", id: decode(arg) };
   if (view === "sweep" && arg) return { view: "sweep", id: decode(arg) };
   if (view === "compare") return { view: "compare", ids: arg.split(",").filter(Boolean).map(decode) };
+  if (view === "train") return { view: "train" };
   if (view === "playground") return arg ? { view: "playground", id: decode(arg) } : { view: "playground" };
   return { view: "home" };
 }
@@ -44,6 +46,8 @@ export function routeHash(route: Route): string {
       return `#/${route.view}/${e(route.id)}`;
     case "compare":
       return `#/compare/${route.ids.map(e).join(",")}`;
+    case "train":
+      return "#/train";
     case "playground":
       return route.id ? `#/playground/${e(route.id)}` : "#/playground";
   }

@@ -130,6 +130,11 @@ const STATIC_FILES: Record<string, string> = {
   "/index.html": "index.html",
   "/app.js": "app.js",
   "/app.css": "app.css",
+  // The Train view's worker and the wasm backend's binaries (scripts/build-web.mjs).
+  "/train-worker.js": "train-worker.js",
+  "/tfjs-backend-wasm.wasm": "tfjs-backend-wasm.wasm",
+  "/tfjs-backend-wasm-simd.wasm": "tfjs-backend-wasm-simd.wasm",
+  "/tfjs-backend-wasm-threaded-simd.wasm": "tfjs-backend-wasm-threaded-simd.wasm",
 };
 
 const TYPES: Record<string, string> = {
@@ -140,6 +145,7 @@ const TYPES: Record<string, string> = {
   ".jsonl": "application/x-ndjson; charset=utf-8",
   ".npy": "application/octet-stream",
   ".bin": "application/octet-stream",
+  ".wasm": "application/wasm",
 };
 
 // The app loads only its own script and style; vega compiles its expressions with Function.

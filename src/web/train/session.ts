@@ -51,6 +51,8 @@ export interface Change {
 }
 
 export interface SessionEvents {
+  /** The data set is made and the loop about to start. */
+  started?(info: { totalSteps: number; startStep: number }): void;
   step?(s: StepReport): void;
   figures?(f: FigureFrame): void;
   epoch?(record: HistoryRecordLike): void;
@@ -133,6 +135,7 @@ export class TrainSession {
       load: () => from?.checkpoint ?? null,
     };
     this.state = "running";
+    this.events.started?.({ totalSteps: this.totalSteps, startStep: from?.checkpoint.step ?? 0 });
     try {
       const result = await train({
         config: this.config,
@@ -258,6 +261,11 @@ export class TrainSession {
     this.abort.abort();
     this.pauseWanted = false;
     this.release?.();
+  }
+
+  /** Steps done (at the current pause, stop or end). */
+  get step(): number {
+    return this.point?.step ?? 0;
   }
 
   /** The prior being trained toward now. */

@@ -1,12 +1,29 @@
 /** The start page: every run folder under the server's root, and every sweep (a folder of runs or a ledger). */
-import { getCatalog } from "../api.js";
+import { getCatalogIfServed } from "../api.js";
 import { fill, h } from "../dom.js";
 import { routeHash, type Route, type ViewContext } from "../route.js";
 import { runsTable } from "./runs-table.js";
 
 export async function homeView(el: HTMLElement, _route: Route, ctx: ViewContext): Promise<void> {
-  const catalog = await getCatalog();
+  const catalog = await getCatalogIfServed();
   if (!ctx.current()) return;
+  if (!catalog) {
+    document.title = "sculpt";
+    fill(
+      el,
+      h("h2", {}, "sculpt"),
+      h(
+        "p",
+        {},
+        "This is the static build: no run server answers here. ",
+        h("a", { href: routeHash({ view: "train" }) }, "Train"),
+        " a model in this page, or try priors in the ",
+        h("a", { href: routeHash({ view: "playground" }) }, "prior playground"),
+        ". `sculpt serve ROOT` lists the runs under ROOT.",
+      ),
+    );
+    return;
+  }
   document.title = `sculpt · ${catalog.root}`;
   fill(
     el,

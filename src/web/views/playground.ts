@@ -6,7 +6,7 @@
  */
 import type { Matrix } from "../../core/matrix.js";
 import { Rng } from "../../core/random.js";
-import { getCatalog, getLatents } from "../api.js";
+import { getCatalogIfServed, getLatents } from "../api.js";
 import type { RunSummary } from "../api-types.js";
 import { fill, formatNumber, h, table } from "../dom.js";
 import { boundedInt, LIMITS, moments, mmdToCodes, playgroundMarginalsSpec, priorFromText, scatterSpec } from "../playground-model.js";
@@ -19,7 +19,8 @@ const state = { spec: "hybrid[gaussian, gmm(-2|2, 0.5)]", typed: false, run: "",
 
 export async function playgroundView(el: HTMLElement, route: Route, ctx: ViewContext): Promise<void> {
   if (route.view !== "playground") return;
-  const catalog = await getCatalog();
+  // The static build has no runs to compare with.
+  const catalog = (await getCatalogIfServed()) ?? { runs: [] };
   if (!ctx.current()) return;
   document.title = "sculpt · prior playground";
   const withCodes = catalog.runs.filter((r) => r.files.includes("latents.npy"));

@@ -1,0 +1,140 @@
+/**
+ * The Train view end to end in headless Chromium (Debian's /usr/bin/chromium through
+ * playwright-core), on the static build (scripts/build-web.mjs output behind a bare static file
+ * server, no sculpt API): train AE-MMD with a Uniform prior on XY with a small network for a fixed
+ * number of steps on each forced backend (WebGL, wasm), see the loss fall and the figures update,
+ * pause and export the run as a zip, then load the export in Node with `sculpt eval` (evaluateRun)
+ * and check its codes against re-encoding the exported inputs with the exported encoder (1e-4).
+ * Skipped, with a message, only where Chromium is missing outside CI; in CI a missing Chromium fails.
+ */
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { promisify } from "node:util";
+import { unzipSync } from "fflate";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { xy } from "../src/core/data/xy.js";
+import { evaluationSubset } from "../src/core/data/split.js";
+import { evaluateRun } from "../src/node/evaluate.js";
+import { readMatrix } from "../src/node/npy-file.js";
+import { loadRun } from "../src/node/run.js";
+import { ROOT } from "./helpers.js";
+import { CHROMIUM, launchChromium, serveStatic } from "./static-server.js";
+
+const HAVE_CHROMIUM = existsSync(CHROMIUM);
+const IN_CI = Boolean(process.env.CI);
+/** Steps and images per backend: SwiftShader's WebGL runs about 0.3 steps/s here, wasm about 3. */
+const PLAN = { wasm: { steps: 24, limit: 64 }, webgl: { steps: 8, limit: 32 } } as const;
+
+if (!HAVE_CHROMIUM && IN_CI) {
+  describe("Train view in Chromium", () => {
+    it("needs Chromium in CI", () => {
+      throw new Error(`${CHROMIUM} is missing: .ci/run installs the Debian package 'chromium' (APT_PACKAGES)`);
+    });
+  });
+} else if (!HAVE_CHROMIUM) {
+  console.warn(`train-browser.test.ts: skipped, ${CHROMIUM} is missing (apt-get install chromium)`);
+}
+
+describe.skipIf(!HAVE_CHROMIUM)("Train view in headless Chromium, static build", () => {
+  let tmp: string;
+  let close: (() => Promise<void>) | undefined;
+  let url: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    tmp = mkdtempSync(join(tmpdir(), "sculpt-train-browser-"));
+    const staticDir = join(tmp, "static");
+    await promisify(execFile)(process.execPath, [join(ROOT, "scripts", "build-web.mjs"), "--out", staticDir]);
+    ({ url, close } = await serveStatic(staticDir));
+    browser = await launchChromium();
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await close?.();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  async function trainAndExport(backend: "webgl" | "wasm"): Promise<{ page: Page; errors: string[]; zip: Uint8Array }> {
+    const { steps: STEPS, limit: LIMIT } = PLAN[backend];
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
+    const errors: string[] = [];
+    page.setDefaultTimeout(240_000);
+    page.on("pageerror", (e) => errors.push(e.message));
+    page.on("console", (m) => {
+      if (m.type() === "error") errors.push(m.text());
+    });
+    await page.goto(`${url}?backend=${backend}#/train`);
+    await page.waitForSelector("#tr-train");
+    expect(await page.locator("#tr-backend-choice").inputValue()).toBe(backend);
+    const set = async (sel: string, v: string) => page.fill(sel, v);
+    await page.selectOption("#tr-dataset", "xy");
+    await page.selectOption("#tr-model", "ae-mmd");
+    await set("#tr-limit", String(LIMIT));
+    await set("#tr-prior", "uniform(-1, 1)");
+    await set("#tr-latent", "2");
+    await set("#tr-widths", "4, 4");
+    await set("#tr-batch", "16");
+    await set("#tr-steps", String(STEPS));
+    await set("#tr-lr", "0.003");
+    await set("#tr-lambda", "1");
+    await set("#tr-every", String(STEPS / 4));
+    await page.click("#tr-train");
+    await page.waitForFunction(() => document.querySelector("#tr-state")?.textContent === "done", null, { timeout: 240_000 });
+    expect(await page.locator("#tr-backend").textContent()).toBe(backend);
+    expect(await page.locator("#tr-step").textContent()).toBe(String(STEPS));
+    expect(Number(await page.locator("#tr-rate").textContent())).toBeGreaterThan(0);
+    // Figures: the loss curves, one histogram per code dimension against the prior density, the scatter.
+    await page.waitForFunction((n) => document.querySelector("#tr-hist")?.getAttribute("data-step") === String(n), STEPS);
+    expect(await page.locator("#tr-loss svg").count()).toBe(1);
+    expect(await page.locator("#tr-hist").textContent()).toContain("prior density");
+    expect(await page.locator("#tr-scatter svg").count()).toBe(1);
+    expect(await page.locator("#tr-recon canvas").count()).toBe(1);
+    expect(Number(await page.locator("#tr-ks").textContent())).toBeGreaterThan(0);
+    expect(Number(await page.locator("main").getAttribute("data-frames"))).toBeGreaterThan(2);
+    const download = page.waitForEvent("download");
+    await page.click("#tr-export");
+    const file = await (await download).path();
+    return { page, errors, zip: new Uint8Array(readFileSync(file)) };
+  }
+
+  for (const backend of ["wasm", "webgl"] as const) {
+    it(`trains AE-MMD on XY on ${backend}, the loss falls, and sculpt eval reads the export`, { timeout: 400_000 }, async () => {
+      const { steps: STEPS, limit: LIMIT } = PLAN[backend];
+      const { page, errors, zip } = await trainAndExport(backend);
+      const files = unzipSync(zip);
+      const dir = join(tmp, `export-${backend}`);
+      for (const [name, bytes] of Object.entries(files)) {
+        const rel = name.split("/").slice(1).join("/");
+        if (!rel) continue;
+        mkdirSync(dirname(join(dir, rel)), { recursive: true });
+        writeFileSync(join(dir, rel), bytes);
+      }
+      const history = readFileSync(join(dir, "history.jsonl"), "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as Record<string, number>);
+      expect(history.length).toBe(STEPS / (LIMIT / 16));
+      expect(history.at(-1)!["loss/total"]).toBeLessThan(history[0]["loss/total"]);
+      expect(JSON.parse(readFileSync(join(dir, "environment.json"), "utf8")).backend).toBe(backend);
+      const metrics = await evaluateRun(dir, { backend: "wasm", only: ["fidelity", "mig"] });
+      expect(Number.isFinite(metrics.values["fidelity.ks.max"] as number)).toBe(true);
+      expect(Number.isFinite(metrics.values["mig.score"] as number)).toBe(true);
+      const run = await loadRun(dir, "wasm");
+      const data = await xy.create({ split: "test", limit: LIMIT });
+      const idx = evaluationSubset(data.size, run.config.evalLimit);
+      const again = await run.encode(data.images(idx), idx.length);
+      run.dispose();
+      const latents = readMatrix(join(dir, "latents.npy"));
+      expect([latents.rows, latents.cols]).toEqual([LIMIT, 2]);
+      let worst = 0;
+      for (let i = 0; i < again.data.length; i++) worst = Math.max(worst, Math.abs(again.data[i] - latents.data[i]));
+      expect(worst).toBeLessThan(1e-4);
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+  }
+});
