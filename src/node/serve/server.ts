@@ -137,6 +137,9 @@ const STATIC_FILES: Record<string, string> = {
   "/tfjs-backend-wasm-threaded-simd.wasm": "tfjs-backend-wasm-threaded-simd.wasm",
 };
 
+/** The files the dashboard cannot start without (the Train view's worker and wasm files are optional). */
+const REQUIRED_STATIC = ["index.html", "app.js", "app.css"];
+
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",
@@ -178,7 +181,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   }
   const catalog = new RunCatalog(options.root);
   const staticDir = options.staticDir ?? defaultStaticDir();
-  for (const f of new Set(Object.values(STATIC_FILES))) {
+  for (const f of REQUIRED_STATIC) {
     if (!existsSync(join(staticDir, f))) {
       throw new SculptError(`the dashboard bundle is missing (${join(staticDir, f)})`, "run `npm run build`, which bundles src/web");
     }
@@ -216,7 +219,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       }
     }
     if (!raw.startsWith("/")) throw new HttpError(400, "the request path must start with /");
-    if (Object.hasOwn(STATIC_FILES, raw)) return sendFile(req, res, join(staticDir, STATIC_FILES[raw]), APP_CSP);
+    if (Object.hasOwn(STATIC_FILES, raw)) {
+      const file = join(staticDir, STATIC_FILES[raw]);
+      if (!existsSync(file)) throw new HttpError(404, `${raw} is not in this dashboard bundle; run \`npm run build\``);
+      return sendFile(req, res, file, APP_CSP);
+    }
     const segments = raw.slice(1).split("/").map(decodeSegment);
     const [head, kind, ...rest] = segments;
     if (head === "api" && kind === "catalog" && rest.length === 0) {

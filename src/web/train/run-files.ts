@@ -13,7 +13,7 @@ import { validateTrainConfig, type TrainConfig } from "../../core/train/config.j
 import { decodeCodes, encodeImages } from "../../core/train/inference.js";
 import type { HistoryRecordLike } from "../../core/train/reporter.js";
 import type { Trainable } from "../../core/train/setup.js";
-import { RUN_FILES, type RunStatus } from "../../node/run-format.js";
+import { RUN_FILES, type RunStatus } from "../../core/run-format.js";
 
 export const CHECKPOINT_FILE = `${RUN_FILES.checkpoint}.bin`;
 

@@ -21,7 +21,7 @@ import type { HistoryRecordLike } from "../../core/train/reporter.js";
 import type { Trainable } from "../../core/train/setup.js";
 import { snapshot } from "../../core/train/snapshot.js";
 import { train } from "../../core/train/train.js";
-import type { RunStatus } from "../../node/run-format.js";
+import type { RunStatus } from "../../core/run-format.js";
 import { configSteps } from "./config.js";
 import { runFiles } from "./run-files.js";
 
