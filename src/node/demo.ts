@@ -1,20 +1,18 @@
 /**
  * `sculpt demo`: what sculpt is for, in minutes on 2 CPU cores with no downloads — the paper's
  * Figure 6 / Table 2 contrast on XY. Trains a plain AE and AE-MMD with a Gaussian and with a
- * Uniform prior (d = 2) in child processes, evaluates them, prints a small table and writes one
+ * Uniform prior (d = 2) in the sweep's worker processes, evaluates them, prints a small table and writes one
  * HTML report. The plan (network width, runs at once) follows the backend: without the native
  * kernels a lighter network keeps the demo within minutes.
  */
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { METRICS, type MetricName } from "../core/metrics/index.js";
 import { SculptError } from "../core/registry.js";
 import { metricColumn } from "../core/sweep/metric-info.js";
 import { RUN_FILES, type RunStatus } from "./run-format.js";
 import { writeFileAtomic } from "./atomic.js";
+import { ChildRunner, workerEnv } from "./sweep/child-runner.js";
 import type { UserTrainConfig } from "./train.js";
 
 export interface DemoRun {
@@ -72,75 +70,20 @@ export interface DemoOptions {
   onProgress?: (line: string) => void;
 }
 
-/** What a child process is asked to do: start or resume one run. */
-interface ChildJob {
-  dir: string;
-  backend: string;
-  resume: boolean;
-  user: UserTrainConfig;
-}
-
 /**
- * The child process's side: train one run, printing one JSON line per epoch and per warning (the
- * lines `sculpt train --json` prints).
+ * Train the demo runs (skipping finished ones, resuming started ones), `parallel` at a time, each in
+ * a worker process of the sweep's runner (with its share of the cores for OpenMP threads).
+ * Returns the run folders.
  */
-export async function trainDemoChild(json: string): Promise<void> {
-  const job = JSON.parse(json) as ChildJob;
-  const { trainRun } = await import("./train.js");
-  const line = (o: object) => process.stdout.write(JSON.stringify(o) + "\n");
-  await trainRun(job.user, {
-    outDir: job.dir,
-    resume: job.resume,
-    backend: job.backend,
-    reporters: [{ onEpochEnd: (r) => line({ event: "epoch", ...r }), onWarning: (message) => line({ event: "warning", message }) }],
-  });
-}
-
-/** Node arguments that run `trainDemoChild(job)` in a fresh process (through tsx when running from sources). */
-function childArgs(job: ChildJob): string[] {
-  const self = import.meta.url;
-  const boot =
-    `import(${JSON.stringify(self)}).then((m) => m.trainDemoChild(process.argv[1])).catch((e) => {` +
-    ` process.stderr.write(String(e && e.message ? e.message : e) + "\\n"); process.exitCode = 1; });`;
-  const tsx = self.endsWith(".ts") ? ["--import", pathToFileURL(createRequire(self).resolve("tsx")).href] : [];
-  return [...tsx, "--input-type=module", "-e", boot, JSON.stringify(job)];
-}
-
-function runChild(job: ChildJob, onLine: (line: string) => void): Promise<void> {
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, childArgs(job), { stdio: ["ignore", "pipe", "pipe"] });
-    let err = "";
-    let buf = "";
-    child.stdout.on("data", (d: Buffer) => {
-      buf += d.toString();
-      let i;
-      while ((i = buf.indexOf("\n")) >= 0) {
-        onLine(buf.slice(0, i));
-        buf = buf.slice(i + 1);
-      }
-    });
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    child.on("error", rej);
-    child.on("close", (code) =>
-      code === 0
-        ? res()
-        : rej(
-            new SculptError(
-              `training ${job.dir} failed (exit ${code}): ${err.trim().split("\n").slice(-3).join(" ")}`,
-              "rerun `sculpt demo` to resume, or see the run's status.json",
-            ),
-          ),
-    );
-  });
-}
-
-/** Train the demo runs (skipping finished ones, resuming started ones), `parallel` at a time. Returns the run folders. */
 export async function trainDemoRuns(o: Pick<DemoOptions, "out" | "seed" | "train" | "onProgress"> & { plan: DemoPlan }): Promise<string[]> {
   mkdirSync(o.out, { recursive: true });
   const { epochs, backend } = o.plan;
+  const parallel = Math.max(1, o.plan.parallel);
   const dirs = DEMO_RUNS.map((r) => join(o.out, r.name));
   const queue = DEMO_RUNS.map((r, i) => ({ r, dir: dirs[i] }));
+  const runners: ChildRunner[] = [];
   const worker = async () => {
+    let runner: ChildRunner | undefined;
     for (let job = queue.shift(); job; job = queue.shift()) {
       const { r, dir } = job;
       const status = join(dir, RUN_FILES.status);
@@ -159,18 +102,29 @@ export async function trainDemoRuns(o: Pick<DemoOptions, "out" | "seed" | "train
         ...o.train,
       };
       const resume = existsSync(join(dir, RUN_FILES.config));
-      await runChild({ dir, backend, resume, user }, (line) => {
-        try {
-          const ev = JSON.parse(line) as { event?: string; epoch?: number; message?: string; "loss/total"?: number };
-          if (ev.event === "epoch") o.onProgress?.(`${r.name}: epoch ${ev.epoch}/${epochs}, loss ${ev["loss/total"]?.toFixed(4)}`);
-          if (ev.event === "warning") o.onProgress?.(`${r.name}: warning: ${ev.message}`);
-        } catch {
-          /* not one of the JSON lines */
-        }
-      });
+      if (!runner?.alive) runners.push((runner = new ChildRunner(workerEnv(parallel))));
+      try {
+        await runner.train(
+          { dir, user, resume, backend },
+          {
+            onProgress: (epoch, _, loss) => o.onProgress?.(`${r.name}: epoch ${epoch}/${epochs}, loss ${loss?.toFixed(4)}`),
+            onWarning: (message) => o.onProgress?.(`${r.name}: warning: ${message}`),
+          },
+        );
+      } catch (e) {
+        throw new SculptError(
+          `training ${dir} failed: ${e instanceof Error ? e.message : String(e)}`,
+          "rerun `sculpt demo` to resume, or see the run's status.json",
+        );
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, o.plan.parallel) }, worker));
+  try {
+    await Promise.all(Array.from({ length: parallel }, worker));
+  } finally {
+    runners.forEach((r) => r.kill());
+    await Promise.all(runners.map((r) => r.exit()));
+  }
   return dirs;
 }
 

@@ -16,7 +16,7 @@ import type { Reporter } from "../core/train/reporter.js";
 import type { InitScheme } from "../core/nets/init.js";
 import { encodeImages, decodeCodes } from "../core/train/inference.js";
 import { train, TrainingDiverged, type TrainResult } from "../core/train/train.js";
-import { evaluationSubset } from "../core/data/split.js";
+import { evaluationSubset, showcaseRows } from "../core/data/split.js";
 import type { Dataset } from "../core/data/types.js";
 import { writeFileAtomic, writeJsonAtomic } from "./atomic.js";
 import { initBackend } from "./backend.js";
@@ -231,7 +231,7 @@ async function writeEvaluation(dir: string, config: TrainConfig, t: TrainResult[
       data: Float64Array.from(classes),
     });
   }
-  const show = Array.from(idx.subarray(0, Math.min(16, idx.length)));
+  const show = showcaseRows(idx.length, 16).map((i) => idx[i]);
   const inputs = evalData.images(show);
   const codes = await encodeImages(t, evalData, show);
   const outputs = await decodeCodes(t, codes);

@@ -3,6 +3,8 @@
  * slower than native or wasm), asking for webgpu by name may, and missing pieces are named with
  * the fix. Where no adapter exists at all, the cases that need one skip and say why.
  */
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { describe, expect, it, vi } from "vitest";
 import { buildProgram } from "../cli/main.js";
 import * as tf from "../core/tf.js";
@@ -65,6 +67,13 @@ describe("webgpu adapter choice", () => {
     else expect(info.webgpu.adapter?.software).toBe(software);
     expect(info.webgpu.auto).toBe(!noAdapter && !software && hasGpuDeviceNode() && "gpu" in explicit && explicit.info.via === "default");
     expect(info.auto === "webgpu").toBe(info.webgpu.auto);
+  });
+
+  it("sculpt info keeps the drivers' warnings (Dawn's Vulkan limits, Mesa's XDG_RUNTIME_DIR) off the terminal", async () => {
+    const args = ["--import", "tsx", "-e", "import('./src/cli/main.ts').then((m) => m.main(process.argv))", "sculpt", "info"];
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, args, { cwd: process.cwd() });
+    expect(stdout).toMatch(/^webgpu: /m);
+    expect(stderr).not.toMatch(/Warning|XDG_RUNTIME_DIR|Vulkan/);
   });
 
   describe.skipIf(!ADAPTER.ok)(ADAPTER.title("asked for by name"), () => {

@@ -1,7 +1,8 @@
 /** `sculpt info [--json]`: versions, available backends, and the one `auto` picks. */
 import type { Command } from "commander";
 import * as tf from "../../core/tf.js";
-import { initBackend, probeBackends, probeWebGpu, type WebGpuProbe } from "../../node/backend.js";
+import { initBackend, probeBackends, type WebGpuProbe } from "../../node/backend.js";
+import { probeWebGpuQuietly } from "../../node/webgpu-probe.js";
 import { printJson } from "../output.js";
 import { createRequire } from "node:module";
 
@@ -14,7 +15,7 @@ export function infoCommand(program: Command): void {
     .option("--json", "print JSON")
     .action(async (opts: { json?: boolean }) => {
       const available = await probeBackends();
-      const webgpu = available.webgpu ? await probeWebGpu() : { reason: "not installed", auto: false };
+      const webgpu = available.webgpu ? await probeWebGpuQuietly() : { reason: "not installed", auto: false };
       const picked = await initBackend();
       const info = {
         sculpt: (require("../../../package.json") as { version: string }).version,

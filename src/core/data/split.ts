@@ -23,6 +23,14 @@ export function evaluationSubset(size: number, max = EVAL_SUBSET_SIZE, seed = EV
   return new Rng(seed).permutation(size).subarray(0, max).sort();
 }
 
+/**
+ * `k` of `n` rows, drawn seeded and sorted: the images a report shows (reconstructions,
+ * traversals). Not the first rows: on a set stored in factor order (XY) those all sit in one corner.
+ */
+export function showcaseRows(n: number, k: number, seed = EVAL_SUBSET_SEED): number[] {
+  return Array.from(new Rng(seed).permutation(n).subarray(0, Math.min(k, n)).sort());
+}
+
 /** Throw unless every index is a whole number in [0, size). */
 export function checkIndices(name: string, indices: ArrayLike<number>, size: number): void {
   for (let k = 0; k < indices.length; k++) {

@@ -23,6 +23,7 @@ import {
 import type { Matrix } from "../../core/matrix.js";
 import { modelKind, modelPrior } from "../../core/models/index.js";
 import type { Prior, PriorConfig } from "../../core/priors/types.js";
+import { showcaseRows } from "../../core/data/split.js";
 import { SculptError } from "../../core/registry.js";
 import { loadDataset } from "../data/index.js";
 import { previewIndices } from "../data/preview.js";
@@ -282,7 +283,7 @@ async function traversalSection(
   const [h, w, c] = shape;
   try {
     const ranges = traversalRanges(run.latents, prior);
-    const inputs = Array.from({ length: Math.min(options.traversalInputs ?? 3, run.latents.rows) }, (_, i) => i);
+    const inputs = showcaseRows(run.latents.rows, options.traversalInputs ?? 3);
     const steps = options.traversalSteps ?? 9;
     const dims = traversalDims(run.latents, options.traversalDims ?? 10);
     const found = await latentTraversals(run.latents, decoder.decode, { inputs, dims, steps, imageShape: [h, w, c], ranges });

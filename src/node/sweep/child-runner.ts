@@ -1,20 +1,38 @@
 /**
- * The parent's handle on one sweep worker process (child.ts): fork it, hand it a run, and get back
- * the outcome, a reported error, or a crash (the process died mid-run). Compiled code forks the
- * compiled child.js; from TypeScript sources (tests, tsx) the child loads through tsx.
+ * The parent's handle on one worker process (child.ts): fork it, hand it a sweep run (train and
+ * evaluate in RUNS/<id>) or a plain training job (one `trainRun` in a given folder: `sculpt demo`),
+ * and get back the outcome, a reported error, or a crash (the process died mid-run). Compiled code
+ * forks the compiled child.js; from TypeScript sources (tests, tsx) the child loads through tsx.
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
+import type { UserTrainConfig } from "../train.js";
 import type { RunOutcome } from "./ledger.js";
 import type { ExecuteOptions, RunTask } from "./execute.js";
 
-export type ChildRequest = { type: "run"; task: RunTask; options: Omit<ExecuteOptions, "signal" | "reporters"> };
+/** A plain training job: start (or resume) one run in `dir`. */
+export interface TrainJob {
+  dir: string;
+  user: UserTrainConfig;
+  resume: boolean;
+  backend?: string;
+}
+
+export type ChildRequest =
+  { type: "run"; task: RunTask; options: Omit<ExecuteOptions, "signal" | "reporters"> } | { type: "train"; job: TrainJob };
 export type ChildReply =
   | { type: "ready" }
-  | { type: "progress"; id: string; epoch: number; epochs: number }
-  | { type: "done"; outcome: RunOutcome }
+  | { type: "progress"; id: string; epoch: number; epochs: number; loss?: number }
+  | { type: "warning"; id: string; message: string }
+  | { type: "done"; outcome: RunOutcome | null }
   | { type: "error"; id: string; message: string; deterministic: boolean };
+
+/** What a job reports while it runs: each epoch (with its total loss) and each warning. */
+export interface JobListener {
+  onProgress?: (epoch: number, epochs: number, loss?: number) => void;
+  onWarning?: (message: string) => void;
+}
 
 /** Why a run did not finish: an error the run reported, or the process dying under it. */
 export class RunFailure extends Error {
@@ -54,9 +72,9 @@ export class ChildRunner {
   private tail = "";
   private exited: { code: number | null; signal: NodeJS.Signals | null } | null = null;
   private current: {
-    resolve: (o: RunOutcome) => void;
+    resolve: (o: RunOutcome | null) => void;
     reject: (e: RunFailure) => void;
-    onProgress?: (epoch: number, epochs: number) => void;
+    listener: JobListener;
   } | null = null;
   readonly ready: Promise<void>;
 
@@ -69,7 +87,8 @@ export class ChildRunner {
     this.ready = new Promise((resolve, reject) => {
       this.child.on("message", (msg: ChildReply) => {
         if (msg.type === "ready") resolve();
-        else if (msg.type === "progress") this.current?.onProgress?.(msg.epoch, msg.epochs);
+        else if (msg.type === "progress") this.current?.listener.onProgress?.(msg.epoch, msg.epochs, msg.loss);
+        else if (msg.type === "warning") this.current?.listener.onWarning?.(msg.message);
         else if (msg.type === "done") this.settle((c) => c.resolve(msg.outcome));
         else if (msg.type === "error") this.settle((c) => c.reject(new RunFailure(msg.message, msg.deterministic, false)));
       });
@@ -104,14 +123,27 @@ export class ChildRunner {
     if (c) fn(c);
   }
 
-  /** Run one task; rejects with RunFailure. */
-  async run(task: RunTask, options: ChildRequest["options"], onProgress?: (epoch: number, epochs: number) => void): Promise<RunOutcome> {
-    if (this.current) throw new Error("ChildRunner.run: already running a task");
+  private async request(msg: ChildRequest, listener: JobListener): Promise<RunOutcome | null> {
+    if (this.current) throw new Error("ChildRunner: already running a task");
     await this.ready;
-    return new Promise<RunOutcome>((resolve, reject) => {
-      this.current = { resolve, reject, onProgress };
-      this.child.send({ type: "run", task, options } satisfies ChildRequest);
+    return new Promise<RunOutcome | null>((resolve, reject) => {
+      this.current = { resolve, reject, listener };
+      this.child.send(msg);
     });
+  }
+
+  /** Run one sweep task (train and evaluate); rejects with RunFailure. */
+  async run(
+    task: RunTask,
+    options: Extract<ChildRequest, { type: "run" }>["options"],
+    onProgress?: (epoch: number, epochs: number) => void,
+  ): Promise<RunOutcome> {
+    return (await this.request({ type: "run", task, options }, { onProgress }))!;
+  }
+
+  /** Train one run in `job.dir` (no evaluation); rejects with RunFailure. */
+  async train(job: TrainJob, listener: JobListener = {}): Promise<void> {
+    await this.request({ type: "train", job }, listener);
   }
 
   /** Stop the process (its run can resume from its checkpoint elsewhere). */
