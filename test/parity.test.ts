@@ -20,6 +20,7 @@ import { buildNetworks } from "../src/core/nets/build.js";
 import { initBackend } from "../src/node/backend.js";
 import { readNpy, writeNpy } from "../src/node/npy-file.js";
 import { parity, PYTHON } from "../bench/parity.js";
+import { requirement } from "./requires.js";
 
 const SCRIPT = join(import.meta.dirname, "..", "bench", "torch_models.py");
 
@@ -31,8 +32,10 @@ function hasTorch(): boolean {
     return false;
   }
 }
-const torch = hasTorch();
-const SKIP = torch ? "" : ` (skipped: ${PYTHON} cannot import torch; install it with apt-get install python3-torch)`;
+// Skipped with the reason where PyTorch is missing; a failure under SCULPT_TEST_REQUIRE_ALL=1 (test/requires.ts).
+const TORCH = requirement(
+  hasTorch() ? null : `${PYTHON} cannot import torch: apt-get install python3-torch (bench/parity.ts runs ${PYTHON})`,
+);
 
 const dir = mkdtempSync(join(tmpdir(), "sculpt-parity-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -41,7 +44,7 @@ const maxAbs = (a: ArrayLike<number>) => Array.from(a).reduce((m, v) => Math.max
 const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 
 describe("agreement with PyTorch", { timeout: 300_000 }, () => {
-  it.skipIf(!torch)(`the same weights give the same codes, logits, loss and gradients${SKIP}`, async () => {
+  it.skipIf(!TORCH.ok)(TORCH.title("the same weights give the same codes, logits, loss and gradients"), async () => {
     await initBackend("cpu");
     // 21×21 → 11 → 6 and back: both transposed convolutions crop a row and a column.
     const arch = convAutoencoder({ shape: [21, 21, 1], latentDim: 3, channels: [4, 8], hidden: 16 });
@@ -85,7 +88,7 @@ describe("agreement with PyTorch", { timeout: 300_000 }, () => {
     nets.decoder.dispose();
   });
 
-  it.skipIf(!torch)(`the AE and AE-MMD train to the same NMSE and code scale as PyTorch (parity --quick)${SKIP}`, async () => {
+  it.skipIf(!TORCH.ok)(TORCH.title("the AE and AE-MMD train to the same NMSE and code scale as PyTorch (parity --quick)"), async () => {
     const { rows } = await parity({ quick: true, models: ["ae", "ae-mmd"], cache: join(dir, "cache"), backend: "cpu" });
     for (const r of rows) {
       const [s, t] = [r.runs.sculpt[0], r.runs.torch[0]];
