@@ -2,15 +2,16 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Matrix } from "../core/matrix.js";
-import type { Prior } from "../core/priors/types.js";
+import type { Prior, PriorConfig } from "../core/priors/types.js";
 import { SculptError } from "../core/registry.js";
-import { decodeCheckpoint } from "../core/train/checkpoint.js";
-import { readStoredTrainConfig, type TrainConfig } from "../core/train/config.js";
+import type { TrainConfig } from "../core/train/config.js";
 import { decodeCodes, representImages } from "../core/train/inference.js";
 import { createTrainable, type Trainable } from "../core/train/setup.js";
 import { restore } from "../core/train/snapshot.js";
 import { initBackend } from "./backend.js";
+import { FileCheckpointStore } from "./checkpoint-file.js";
 import { loadPrior } from "./priors.js";
+import { readRunConfig } from "./run-config.js";
 import { RUN_FILES } from "./run-format.js";
 
 export interface LoadedRun {
@@ -28,15 +29,12 @@ export interface LoadedRun {
 }
 
 export async function loadRun(dir: string, backend?: string): Promise<LoadedRun> {
-  const configPath = join(dir, RUN_FILES.config);
   const ckptPath = join(dir, RUN_FILES.checkpoint + ".bin");
-  if (!existsSync(configPath))
-    throw new SculptError(`${dir} is not a run folder (no ${RUN_FILES.config})`, "pass the --out folder of `sculpt train`");
+  const config = readRunConfig(dir);
   if (!existsSync(ckptPath))
     throw new SculptError(`${dir} has no trained weights yet (${ckptPath} is missing)`, "let the run finish, or resume it");
   await initBackend(backend);
-  const config = readStoredTrainConfig(JSON.parse(readFileSync(configPath, "utf8")));
-  const ckpt = decodeCheckpoint(new Uint8Array(readFileSync(ckptPath)));
+  const ckpt = new FileCheckpointStore(ckptPath).load()!;
   const shapeInfo = JSON.parse(readFileSync(join(dir, RUN_FILES.encoder, "model.json"), "utf8")) as {
     modelTopology: { config: { layers: { config: { batch_input_shape?: number[] } }[] } };
   };
@@ -44,8 +42,8 @@ export async function loadRun(dir: string, backend?: string): Promise<LoadedRun>
   if (!inputShape) throw new SculptError(`${dir}: cannot read the input shape from the saved encoder`);
   const shape: [number, number, number] = [inputShape[1], inputShape[2], inputShape[3]];
   const trainable = createTrainable(config, shape, 1);
-  await restore(trainable, { ...ckpt, arrays: ckpt.arrays.filter((a) => !a.name.startsWith("optimizer/")) });
-  const prior = loadPrior(config.prior as string, config.latentDim);
+  await restore(trainable, { ...ckpt, arrays: ckpt.arrays.filter((a) => !a.name.startsWith("optimizer")) });
+  const prior = loadPrior(config.prior as PriorConfig, config.latentDim);
   return {
     dir,
     config,

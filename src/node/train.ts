@@ -3,15 +3,19 @@
  * run folder (see run-format.ts). `resume` continues a killed run from its last checkpoint with
  * the same result as an uninterrupted one.
  */
-import { existsSync, readFileSync, mkdirSync } from "node:fs";
+import { existsSync, readFileSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
 import * as tf from "../core/tf.js";
+import { storedKernel, type KernelConfig } from "../core/kernels/index.js";
 import { modelEntry, resolveModelConfig } from "../core/models/index.js";
 import { BUDGETS, presetFor, type BudgetName } from "../core/nets/presets.js";
 import { lookup, SculptError } from "../core/registry.js";
-import { readStoredTrainConfig, validateTrainConfig, type TrainConfig } from "../core/train/config.js";
+import type { PriorConfig, Prior } from "../core/priors/index.js";
+import { stableJson } from "../core/sweep/hash.js";
+import { storedTrainConfig, validateTrainConfig, type TrainConfig } from "../core/train/config.js";
+import { createModel, networkArch } from "../core/train/setup.js";
 import type { Reporter } from "../core/train/reporter.js";
 import type { InitScheme } from "../core/nets/init.js";
 import { encodeImages, decodeCodes } from "../core/train/inference.js";
@@ -25,6 +29,7 @@ import { loadDataset } from "./data/index.js";
 import { saveLayersModel } from "./layers-io.js";
 import { writeMatrix, writeNpy } from "./npy-file.js";
 import { loadPrior } from "./priors.js";
+import { readRunConfig, writeRunConfig } from "./run-config.js";
 import { RUN_FILES, type EnvironmentInfo, type RunStatus } from "./run-format.js";
 
 const require = createRequire(import.meta.url);
@@ -57,18 +62,20 @@ export interface UserTrainConfig {
 
 export function resolveTrainConfig(user: UserTrainConfig, shape: readonly [number, number, number]): TrainConfig {
   const preset = presetFor(user.dataset, shape);
-  const model: Record<string, unknown> = typeof user.model === "string" ? { kind: user.model } : { ...user.model };
-  // Model-specific flags go into the model config; refuse them where the model has no such field.
+  // The model with its options (a spec such as `beta-vae(beta=8)`, or a config), defaults filled.
+  const model: Record<string, unknown> = { ...resolveModelConfig(user.model) };
+  // --kernel and --lambda are shorthands for those options; refuse them where the model has none.
   for (const [flag, value] of [
     ["kernel", user.kernel],
     ["lambda", user.lambda],
   ] as const) {
     if (value === undefined) continue;
-    const probe = resolveModelConfig({ kind: String(model.kind) });
-    if (!(flag in probe))
+    if (!(flag in model))
       throw new SculptError(`--${flag} does not apply to model ${model.kind}`, "use it with ae-mmd (or batch-kl for --lambda)");
     model[flag] = value;
   }
+  // A kernel is checked here (positioned errors) and stored parsed when it has options.
+  if (model.kernel !== undefined) model.kernel = storedKernel(model.kernel as string | KernelConfig);
   const entry = modelEntry(String(model.kind));
   if (user.prior !== undefined && !entry.usesPrior) {
     throw new SculptError(`model ${model.kind} does not use a programmable prior`, "use --model ae-mmd to push codes toward --prior");
@@ -120,30 +127,95 @@ export interface RunSummary {
   collapse: RunStatus["collapse"] | null;
 }
 
-function readJson<T>(path: string): T {
-  return JSON.parse(readFileSync(path, "utf8")) as T;
+/** A new run goes into a new or empty folder only: never over a user's files. */
+function checkNewRunFolder(dir: string): void {
+  if (!existsSync(dir)) return;
+  if (!statSync(dir).isDirectory()) throw new SculptError(`--out ${dir} is a file, not a folder`, "choose another --out");
+  if (existsSync(join(dir, RUN_FILES.config)))
+    throw new SculptError(`${dir} already holds a run`, "add --resume to continue it, or choose another --out");
+  const found = readdirSync(dir);
+  if (found.length > 0) {
+    const shown = found.slice(0, 5).join(", ") + (found.length > 5 ? `, … (${found.length} in all)` : "");
+    throw new SculptError(`--out ${dir} is not empty (it holds ${shown})`, "train into a new or empty folder");
+  }
+}
+
+const isBareName = (v: unknown) => typeof v === "string" && /^\s*[\w-]+\s*$/.test(v);
+
+/** On --resume the stored config wins: refuse any flag that asks for something else. */
+function checkResumeFlags(user: UserTrainConfig, stored: TrainConfig, dir: string): void {
+  const same = (a: unknown, b: unknown) => stableJson(a) === stableJson(b);
+  const checks: [string, unknown, () => unknown, unknown][] = [
+    ["dataset", user.dataset || undefined, () => user.dataset, stored.dataset],
+    // A bare model name asks for that kind; a spec with options, for exactly those options.
+    [
+      "model",
+      user.model || undefined,
+      () => (isBareName(user.model) ? user.model : resolveModelConfig(user.model)),
+      isBareName(user.model) ? stored.model.kind : stored.model,
+    ],
+    ["kernel", user.kernel, () => storedKernel(user.kernel!), stored.model.kernel],
+    ["lambda", user.lambda, () => user.lambda, stored.model.lambda],
+    ["latent", user.latentDim, () => user.latentDim, stored.latentDim],
+    ["lr", user.lr, () => user.lr, stored.lr],
+    ["epochs", user.epochs, () => user.epochs, stored.epochs],
+    ["seed", user.seed, () => user.seed, stored.seed],
+    ["batch", user.batchSize, () => user.batchSize, stored.batchSize],
+    ["prior", user.prior, () => storedTrainConfig({ ...stored, prior: user.prior! }).prior, stored.prior],
+  ];
+  for (const [flag, given, resolved, have] of checks) {
+    if (given === undefined || same(resolved(), have)) continue;
+    const shown = flag === "prior" ? (stored.priorSpec ?? stableJson(have)) : typeof have === "object" ? stableJson(have) : String(have);
+    throw new SculptError(
+      `--${flag} ${typeof given === "object" ? stableJson(given) : String(given)} conflicts with the run in ${dir}, which has ${flag} ${shown}`,
+      `drop --${flag} to continue the run as it was started, or train a new run in another --out`,
+    );
+  }
+}
+
+/** Everything a run needs, built and checked; nothing is written here. */
+async function prepareRun(
+  user: UserTrainConfig,
+  opts: RunOptions,
+): Promise<{ config: TrainConfig; data: Dataset; prior: Prior; store: FileCheckpointStore; checkpointEpoch: number }> {
+  let config: TrainConfig;
+  let data: Dataset;
+  if (opts.resume) {
+    if (!existsSync(join(opts.outDir, RUN_FILES.config)))
+      throw new SculptError(`nothing to resume in ${opts.outDir} (no ${RUN_FILES.config})`, "start the run without --resume");
+    config = readRunConfig(opts.outDir);
+    checkResumeFlags(user, config, opts.outDir);
+    data = await loadDataset(config.dataset, { ...config.datasetOptions, split: "train" });
+  } else {
+    checkNewRunFolder(opts.outDir);
+    data = await loadDataset(user.dataset, { ...(user.datasetOptions ?? {}), split: "train" });
+    config = storedTrainConfig(resolveTrainConfig(user, data.shape));
+  }
+  if (data.size < 2) throw new SculptError(`data set ${data.name} has ${data.size} images; training needs at least 2`);
+  const prior = loadPrior(config.prior as PriorConfig, config.latentDim);
+  // The model and its network layout (sizes, kernel) build for this image shape.
+  const model = createModel(config, data.shape, data.size);
+  try {
+    networkArch(config, data.shape, model);
+  } finally {
+    model.dispose();
+  }
+  // A damaged checkpoint is refused now, before anything in the folder changes.
+  const store = new FileCheckpointStore(join(opts.outDir, RUN_FILES.checkpoint + ".bin"));
+  const checkpointEpoch = opts.resume ? (store.load()?.epoch ?? 0) : 0;
+  return { config, data, prior, store, checkpointEpoch };
 }
 
 export async function trainRun(user: UserTrainConfig, opts: RunOptions): Promise<RunSummary> {
   const backend = await initBackend(opts.backend);
   const dir = opts.outDir;
-  const configPath = join(dir, RUN_FILES.config);
   const status = (s: RunStatus) => writeJsonAtomic(join(dir, RUN_FILES.status), s);
-  let config: TrainConfig;
-  let data: Dataset;
-  if (opts.resume) {
-    if (!existsSync(configPath))
-      throw new SculptError(`nothing to resume in ${dir} (no ${RUN_FILES.config})`, "start the run without --resume");
-    config = readStoredTrainConfig(readJson(configPath));
-    data = await loadDataset(config.dataset, { ...config.datasetOptions, split: "train" });
-  } else {
-    if (existsSync(configPath)) throw new SculptError(`${dir} already holds a run`, "add --resume to continue it, or choose another --out");
-    data = await loadDataset(user.dataset, { ...(user.datasetOptions ?? {}), split: "train" });
-    config = resolveTrainConfig(user, data.shape);
+  // Validate, then write: a refused command leaves the folder as it found it.
+  const { config, data, prior, store, checkpointEpoch } = await prepareRun(user, opts);
+  if (!opts.resume) {
     mkdirSync(dir, { recursive: true });
-    writeJsonAtomic(configPath, config);
+    writeRunConfig(dir, config);
   }
-  const prior = loadPrior(config.prior as string, config.latentDim);
   const env: EnvironmentInfo = {
     sculpt: (require("../../package.json") as { version: string }).version,
     node: process.version,
@@ -158,14 +230,12 @@ export async function trainRun(user: UserTrainConfig, opts: RunOptions): Promise
   writeJsonAtomic(join(dir, RUN_FILES.environment), env);
 
   // History: one line per epoch; on resume keep only the epochs the checkpoint covers.
-  const store = new FileCheckpointStore(join(dir, RUN_FILES.checkpoint + ".bin"));
   const historyPath = join(dir, RUN_FILES.history);
   let lines: string[] = [];
   if (opts.resume && existsSync(historyPath)) {
-    const ckptEpoch = store.load()?.epoch ?? 0;
     lines = readFileSync(historyPath, "utf8")
       .split("\n")
-      .filter((l) => l.trim() && (JSON.parse(l) as { epoch: number }).epoch <= ckptEpoch);
+      .filter((l) => l.trim() && (JSON.parse(l) as { epoch: number }).epoch <= checkpointEpoch);
   }
   writeFileAtomic(historyPath, lines.map((l) => l + "\n").join(""));
   const historyReporter: Reporter = {

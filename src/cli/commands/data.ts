@@ -9,13 +9,12 @@ import { datasetInfo, exportDataset, listDatasets, loadDataset, writePreview } f
 import { fetchDataset, type FetchResult } from "../../node/data/fetch.js";
 import { consoleProgress } from "../../node/data/progress.js";
 import { dataStatus, fetchableDatasets } from "../../node/data/status.js";
+import { dataOptions, withDataOptions, type DataFlags } from "../data-options.js";
 import { intOption } from "../numbers.js";
 import { printJson } from "../output.js";
 
-interface OpenOptions {
+interface OpenOptions extends DataFlags {
   split: string;
-  root?: string;
-  limit?: string;
   json?: boolean;
   download?: boolean;
 }
@@ -23,14 +22,12 @@ interface OpenOptions {
 function datasetOptions(opts: OpenOptions): Partial<DatasetOptions> {
   if (opts.split !== "train" && opts.split !== "test")
     throw new SculptError(`unknown split '${opts.split}'`, "use --split train or --split test");
-  return { split: opts.split as Split, root: opts.root, limit: opts.limit === undefined ? undefined : intOption(opts.limit, "limit") };
+  return { split: opts.split as Split, ...dataOptions(opts) };
 }
 
 /** The options every subcommand that opens a set shares. */
 function withOpenOptions(cmd: Command): Command {
-  return cmd
-    .option("--split <split>", "train|test", "train")
-    .option("--root <dir>", "folder (or file) of the data; default: $SCULPT_DATA/<set> or the user cache, see `data list`")
+  return withDataOptions(cmd.option("--split <split>", "train|test", "train"), ["root"])
     .option("--download", "fetch the set first when its files are missing (as `sculpt data fetch`)")
     .option("--json", "print JSON");
 }
@@ -88,17 +85,17 @@ export function dataCommand(program: Command): void {
       if (opts.json) printJson(results);
     });
 
-  withOpenOptions(data.command("info <name>").description("size, shape, factors and split rule of a set"))
-    .option("--limit <n>", "keep the first n images of the split")
-    .action(async (name: string, opts: OpenOptions) => {
-      await ensureFiles(name, opts);
-      const info = datasetInfo(name, await loadDataset(name, datasetOptions(opts)));
-      if (opts.json) return printJson(info);
-      console.log(`${info.name}: ${info.size} images of ${info.shape.join("×")} — ${info.description}`);
-      console.log(`split: ${info.splitRule}`);
-      if (info.factors) console.log(`factors: ${info.factors.names.map((n, k) => `${n} (${info.factors!.sizes[k]})`).join(", ")}`);
-      console.log(`source: ${info.source}`);
-    });
+  withDataOptions(withOpenOptions(data.command("info <name>").description("size, shape, factors and split rule of a set")), [
+    "limit",
+  ]).action(async (name: string, opts: OpenOptions) => {
+    await ensureFiles(name, opts);
+    const info = datasetInfo(name, await loadDataset(name, datasetOptions(opts)));
+    if (opts.json) return printJson(info);
+    console.log(`${info.name}: ${info.size} images of ${info.shape.join("×")} — ${info.description}`);
+    console.log(`split: ${info.splitRule}`);
+    if (info.factors) console.log(`factors: ${info.factors.names.map((n, k) => `${n} (${info.factors!.sizes[k]})`).join(", ")}`);
+    console.log(`source: ${info.source}`);
+  });
 
   withOpenOptions(data.command("preview <name>").description("an 8×8 grid of images as a PNG"))
     .requiredOption("--out <file>", "output .png")
@@ -119,9 +116,10 @@ export function dataCommand(program: Command): void {
       else console.log(`wrote ${out.images} images of ${name} to ${out.out} (${out.width}×${out.height})`);
     });
 
-  withOpenOptions(data.command("export <name>").description("write images.npy, factors.npy, values.npy and info.json"))
+  withDataOptions(withOpenOptions(data.command("export <name>").description("write images.npy, factors.npy, values.npy and info.json")), [
+    "limit",
+  ])
     .requiredOption("--out <dir>", "output folder")
-    .option("--limit <n>", "export only the first n images of the split")
     .action(async (name: string, opts: OpenOptions & { out: string }) => {
       await ensureFiles(name, opts);
       const d = await loadDataset(name, datasetOptions(opts));

@@ -1,9 +1,11 @@
 /**
- * `sculpt train --dataset NAME --model NAME [--prior SPEC] [--kernel K] [--lambda L] [--latent D]
- *  [--epochs E | --budget paper|quick|smoke] [--batch B] [--init torch|glorot] [--seed S] --out DIR [--resume] [--json]`
+ * `sculpt train --dataset NAME --model SPEC [--prior SPEC] [--kernel SPEC] [--lambda L] [--latent D]
+ *  [--epochs E | --budget paper|quick|smoke] [--batch B] [--init torch|glorot] [--seed S] [--root DIR] [--limit N]
+ *  --out DIR [--resume] [--json]`
  */
 import type { Command } from "commander";
 import { trainRun } from "../../node/train.js";
+import { dataOptions, withDataOptions, type DataFlags } from "../data-options.js";
 import { intOption, optionalNumber } from "../numbers.js";
 import { printJson } from "../output.js";
 import { jsonLines, progressBar } from "../progress.js";
@@ -13,7 +15,7 @@ import { SculptError } from "../../core/registry.js";
 import type { BudgetName } from "../../core/nets/presets.js";
 import type { InitScheme } from "../../core/nets/init.js";
 
-interface TrainFlags {
+interface TrainFlags extends DataFlags {
   dataset?: string;
   model?: string;
   prior?: string;
@@ -28,7 +30,6 @@ interface TrainFlags {
   lr?: string;
   init?: string;
   seed?: string;
-  limit?: string;
   checkpointEvery?: string;
   out: string;
   resume?: boolean;
@@ -38,13 +39,13 @@ interface TrainFlags {
 const num = (v: string | undefined, name: string) => optionalNumber(v, name);
 
 export function trainCommand(program: Command): void {
-  program
+  const cmd = program
     .command("train")
     .description("train a model; writes a run folder (config, history, model, latents)")
     .option("--dataset <name>", "data set (see `sculpt data list`)")
-    .option("--model <name>", Object.keys(MODELS).join(" | "))
+    .option("--model <spec>", `${Object.keys(MODELS).join(" | ")}, with options, e.g. 'beta-vae(beta=8)'`)
     .option("--prior <spec>", "prior for ae-mmd (see `sculpt prior --help`), default gaussian")
-    .option("--kernel <k>", `MMD kernel for ae-mmd: ${Object.keys(KERNELS).join(" | ")}`)
+    .option("--kernel <spec>", `MMD kernel for ae-mmd: ${Object.keys(KERNELS).join(" | ")}, with options, e.g. 'imq(scales=0.1|1|10)'`)
     .option("--lambda <l>", "regulariser weight (default 0.3)")
     .option("--latent <d>", "latent size (default: the data set's, paper Table 3)")
     .option("--depth <n>", "number of conv layers (default: the data set's)")
@@ -55,42 +56,41 @@ export function trainCommand(program: Command): void {
     .option("--lr <lr>", "Adam learning rate (default 5e-4)")
     .option("--init <scheme>", "weight initialisation: torch (PyTorch's, default) | glorot")
     .option("--seed <s>", "random seed (default 0)")
-    .option("--limit <n>", "use only the first n training images")
     .option("--checkpoint-every <n>", "also checkpoint every n steps")
     .requiredOption("--out <dir>", "run folder")
     .option("--resume", "continue the run in --out from its last checkpoint")
-    .option("--json", "JSON lines per epoch, and a JSON summary")
-    .action(async (f: TrainFlags) => {
-      if (!f.resume && (!f.dataset || !f.model))
-        throw new SculptError("--dataset and --model are required", "e.g. sculpt train --dataset xy --model ae-mmd --out runs/xy");
-      const summary = await trainRun(
-        {
-          dataset: f.dataset ?? "",
-          model: f.model ?? "",
-          prior: f.prior,
-          kernel: f.kernel,
-          lambda: num(f.lambda, "lambda"),
-          latentDim: f.latent ? intOption(f.latent, "latent") : undefined,
-          convLayers: f.depth ? intOption(f.depth, "depth") : undefined,
-          channels: f.channels?.split(",").map((c) => intOption(c.trim(), "channels")),
-          epochs: num(f.epochs, "epochs"),
-          budget: f.budget as BudgetName | undefined,
-          batchSize: f.batch ? intOption(f.batch, "batch") : undefined,
-          lr: num(f.lr, "lr"),
-          seed: f.seed ? intOption(f.seed, "seed") : undefined,
-          init: f.init as InitScheme | undefined,
-          checkpointEvery: f.checkpointEvery ? intOption(f.checkpointEvery, "checkpoint-every") : undefined,
-          datasetOptions: f.limit ? { limit: intOption(f.limit, "limit") } : undefined,
-        },
-        { outDir: f.out, resume: f.resume, reporters: [f.json ? jsonLines() : progressBar("train")] },
-      );
-      if (f.json) printJson({ event: "done", ...summary });
-      else {
-        console.log(`done in ${summary.seconds.toFixed(1)} s on ${summary.backend}: ${f.out}`);
-        if (summary.collapse)
-          console.log(
-            `warning: the codes collapsed (variance → 0) from epoch ${summary.collapse.epoch}; try another prior or a larger latent size`,
-          );
-      }
-    });
+    .option("--json", "JSON lines per epoch, and a JSON summary");
+  withDataOptions(cmd).action(async (f: TrainFlags) => {
+    if (!f.resume && (!f.dataset || !f.model))
+      throw new SculptError("--dataset and --model are required", "e.g. sculpt train --dataset xy --model ae-mmd --out runs/xy");
+    const summary = await trainRun(
+      {
+        dataset: f.dataset ?? "",
+        model: f.model ?? "",
+        prior: f.prior,
+        kernel: f.kernel,
+        lambda: num(f.lambda, "lambda"),
+        latentDim: f.latent ? intOption(f.latent, "latent") : undefined,
+        convLayers: f.depth ? intOption(f.depth, "depth") : undefined,
+        channels: f.channels?.split(",").map((c) => intOption(c.trim(), "channels")),
+        epochs: num(f.epochs, "epochs"),
+        budget: f.budget as BudgetName | undefined,
+        batchSize: f.batch ? intOption(f.batch, "batch") : undefined,
+        lr: num(f.lr, "lr"),
+        seed: f.seed ? intOption(f.seed, "seed") : undefined,
+        init: f.init as InitScheme | undefined,
+        checkpointEvery: f.checkpointEvery ? intOption(f.checkpointEvery, "checkpoint-every") : undefined,
+        datasetOptions: f.root !== undefined || f.limit !== undefined ? dataOptions(f) : undefined,
+      },
+      { outDir: f.out, resume: f.resume, reporters: [f.json ? jsonLines() : progressBar("train")] },
+    );
+    if (f.json) printJson({ event: "done", ...summary });
+    else {
+      console.log(`done in ${summary.seconds.toFixed(1)} s on ${summary.backend}: ${f.out}`);
+      if (summary.collapse)
+        console.log(
+          `warning: the codes collapsed (variance → 0) from epoch ${summary.collapse.epoch}; try another prior or a larger latent size`,
+        );
+    }
+  });
 }

@@ -10,6 +10,7 @@ import { betaTcvae } from "./beta-tcvae.js";
 import { dgae } from "./dgae.js";
 import { factorVae } from "./factor-vae.js";
 import type { ModelConfig, ModelEntry } from "./types.js";
+import { configFromSpec, optionNames, unknownOptions } from "../spec-options.js";
 import { betaVae, vae } from "./vae.js";
 
 export const MODELS = {
@@ -40,7 +41,8 @@ export function modelPrior<P>(kind: string, configured: P | undefined): P | stri
 
 /** The kind of a model given as its name or as its config (`{ kind, ...options }`); undefined when neither. */
 export function modelKind(model: unknown): string | undefined {
-  if (typeof model === "string") return model;
+  // A spec string's kind is its leading name: `beta-vae(beta=8)` → beta-vae.
+  if (typeof model === "string") return /^\s*([\w-]+)/.exec(model)?.[1] ?? model;
   const kind = (model as { kind?: unknown } | null | undefined)?.kind;
   return typeof kind === "string" ? kind : undefined;
 }
@@ -50,11 +52,21 @@ export function isModelName(kind: string | undefined): kind is ModelName {
   return kind !== undefined && Object.prototype.hasOwnProperty.call(MODELS, kind);
 }
 
-/** Validate a model config and fill its defaults. */
+/**
+ * Validate a model config and fill its defaults (declared once, in each model's schema). A string
+ * is a spec with options, e.g. `beta-vae(beta=8)`; errors point at the mistake.
+ */
 export function resolveModelConfig(config: ModelConfig | string): ModelConfig {
-  const c = typeof config === "string" ? { kind: config } : config;
-  const parsed = modelEntry(c.kind).schema.safeParse(c);
-  if (!parsed.success) throw new SculptError(`invalid ${c.kind} config: ${zodIssues(parsed.error)}`);
+  if (typeof config === "string") return configFromSpec(config, "model", MODELS);
+  const entry = modelEntry(config.kind);
+  const unknown = unknownOptions(entry, config);
+  if (unknown.length)
+    throw new SculptError(
+      `model ${config.kind} has no option ${unknown.join(", ")}`,
+      `its options: ${optionNames(entry).join(", ") || "none"}`,
+    );
+  const parsed = entry.schema.safeParse(config);
+  if (!parsed.success) throw new SculptError(`invalid ${config.kind} config: ${zodIssues(parsed.error)}`);
   return parsed.data;
 }
 

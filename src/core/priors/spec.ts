@@ -31,36 +31,44 @@ export interface SpecNode {
 }
 
 export class SpecSyntaxError extends SculptError {
-  constructor(source: string, at: number, expected: string) {
+  /** `what` names the kind of spec (prior, model, kernel), for the message and its hint. */
+  constructor(source: string, at: number, expected: string, what = "prior", hint?: string) {
     const caret = " ".repeat(at) + "^";
     super(
-      `bad prior spec at position ${at + 1}: expected ${expected}\n  ${source}\n  ${caret}`,
-      "see `sculpt prior --help` for the grammar",
+      `bad ${what} spec at position ${at + 1}: expected ${expected}\n  ${source}\n  ${caret}`,
+      hint ?? (what === "prior" ? "see `sculpt prior --help` for the grammar" : `see \`sculpt train --help\` for ${what} options`),
     );
   }
 }
 
-export function parseSpec(source: string): SpecNode {
+/** Parse a spec's text; `what` (prior, model, kernel) names it in error messages. */
+export function parseSpec(source: string, what = "prior"): SpecNode {
   let pos = 0;
   const ws = () => {
     while (pos < source.length && /\s/.test(source[pos])) pos++;
   };
   const peek = () => (ws(), source[pos]);
-  const expect = (ch: string, what = `'${ch}'`) => {
-    if (peek() !== ch) throw new SpecSyntaxError(source, pos, what);
+  const expect = (ch: string, expected = `'${ch}'`) => {
+    if (peek() !== ch) throw new SpecSyntaxError(source, pos, expected, what);
     pos++;
   };
   const name = (): string => {
     ws();
     const m = /^[A-Za-z_][\w-]*/.exec(source.slice(pos));
-    if (!m) throw new SpecSyntaxError(source, pos, "a prior name such as gaussian, uniform, gmm, hybrid");
+    if (!m)
+      throw new SpecSyntaxError(
+        source,
+        pos,
+        what === "prior" ? "a prior name such as gaussian, uniform, gmm, hybrid" : `a ${what} name`,
+        what,
+      );
     pos += m[0].length;
     return m[0];
   };
   const number = (): number => {
     ws();
     const m = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/.exec(source.slice(pos));
-    if (!m) throw new SpecSyntaxError(source, pos, "a number");
+    if (!m) throw new SpecSyntaxError(source, pos, "a number", what);
     pos += m[0].length;
     return Number(m[0]);
   };
@@ -80,18 +88,18 @@ export function parseSpec(source: string): SpecNode {
   };
   const value = (): SpecValue => {
     const c = peek();
-    if (c === undefined) throw new SpecSyntaxError(source, pos, "a value");
+    if (c === undefined) throw new SpecSyntaxError(source, pos, "a value", what);
     if (/[-+\d.]/.test(c) && /^[+-]?(\d|\.\d)/.test(source.slice(pos))) return numbers();
     if (c === "'" || c === '"') {
       const end = source.indexOf(c, pos + 1);
-      if (end < 0) throw new SpecSyntaxError(source, pos, `a closing ${c}`);
+      if (end < 0) throw new SpecSyntaxError(source, pos, `a closing ${c}`, what);
       const text = source.slice(pos + 1, end);
       pos = end + 1;
       return { type: "word", text };
     }
     // A path (contains / or .) or a bare word; a word followed by ( or [ is a nested prior.
     const m = /^[^\s,()[\]=*]+/.exec(source.slice(pos));
-    if (!m) throw new SpecSyntaxError(source, pos, "a number, a list like 1|2, a path or a prior");
+    if (!m) throw new SpecSyntaxError(source, pos, "a number, a list like 1|2, a path or a prior", what);
     const save = pos;
     pos += m[0].length;
     if (/^[A-Za-z_][\w-]*$/.test(m[0]) && (peek() === "(" || peek() === "[")) {
@@ -115,7 +123,7 @@ export function parseSpec(source: string): SpecNode {
             node.kwargs[kw[1]] = value();
           } else {
             if (Object.keys(node.kwargs).length > 0)
-              throw new SpecSyntaxError(source, pos, "a keyword argument (name=value) after keyword arguments");
+              throw new SpecSyntaxError(source, pos, "a keyword argument (name=value) after keyword arguments", what);
             node.args.push(value());
           }
           if (peek() === ",") pos++;
@@ -136,14 +144,14 @@ export function parseSpec(source: string): SpecNode {
       pos++;
       ws();
       const m = /^\d+/.exec(source.slice(pos));
-      if (!m || Number(m[0]) < 1) throw new SpecSyntaxError(source, pos, "a positive whole repeat count after '*'");
+      if (!m || Number(m[0]) < 1) throw new SpecSyntaxError(source, pos, "a positive whole repeat count after '*'", what);
       pos += m[0].length;
       node.repeat = Number(m[0]);
     }
     return node;
   };
   const root = spec();
-  if (peek() !== undefined) throw new SpecSyntaxError(source, pos, "end of spec");
+  if (peek() !== undefined) throw new SpecSyntaxError(source, pos, "end of spec", what);
   return root;
 }
 

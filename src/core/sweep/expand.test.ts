@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { assignRunIds, expandSweep, substituteRunRefs, type RunRequest } from "./expand.js";
 import { validateSweepSpec } from "./spec.js";
+import { resolveModelConfig } from "../models/index.js";
 
 /** A stand-in for the Node resolver: fills the latent size (2 unless given) and keeps the rest. */
 const resolve = (r: RunRequest) => ({ ...r, latentDim: r.latentDim ?? 2, prior: r.prior ?? "gaussian" });
@@ -186,5 +187,24 @@ describe("assignRunIds", () => {
     const runs = assignRunIds(expandSweep(transfer), resolve);
     const src = runs.find((r) => r.coords.experiment === "src")!;
     expect(runs.filter((r) => r.coords.experiment === "dst").map((r) => r.deps)).toEqual([[src.id], [src.id]]);
+  });
+});
+
+describe("model options in the spec grammar", () => {
+  it("expands model specs with options into one run each, labelled as written", () => {
+    const s = validateSweepSpec({ name: "b", seeds: 1, grid: { dataset: ["xy"], model: ["beta-vae(beta=4)", "beta-vae(beta=8)"] } });
+    const runs = expandSweep(s);
+    expect(runs.map((r) => r.coords.model)).toEqual(["beta-vae(beta=4)", "beta-vae(beta=8)"]);
+    const planned = assignRunIds(runs, (r) => ({ ...resolve(r), model: resolveModelConfig(r.model) }));
+    expect(planned.map((p) => p.config.model)).toEqual([
+      { kind: "beta-vae", beta: 4 },
+      { kind: "beta-vae", beta: 8 },
+    ]);
+    expect(planned[0].id).not.toBe(planned[1].id);
+  });
+
+  it("points at a mistake in a model spec", () => {
+    const s = validateSweepSpec({ name: "b", grid: { dataset: ["xy"], model: ["beta-vae(bta=8)"] } });
+    expect(() => expandSweep(s)).toThrow(/bad model spec at position 10: expected an option of beta-vae: beta/);
   });
 });

@@ -65,6 +65,8 @@ export function modelLabel(model: ModelValue): string {
   return opts.length ? `${kind}(${opts.join(", ")})` : kind;
 }
 
+const kernelLabel = (k: unknown) => (typeof k === "string" ? k : modelLabel(k as ModelValue));
+
 export function priorLabel(prior: PriorValue): string {
   return typeof prior === "string" ? prior : stableJson(prior);
 }
@@ -113,9 +115,9 @@ export function expandSweep(spec: SweepSpec, options: ExpandOptions = {}): Expan
     const match = exp.match ?? MATCH_KEYS;
     for (const dataset of grid.dataset.filter((d) => !options.datasets || options.datasets.includes(d)))
       for (const model of grid.model) {
-        const kind = typeof model === "string" ? model : model.kind;
-        const entry = modelEntry(kind);
-        const probe = resolveModelConfig({ kind });
+        // A model spec with options (`beta-vae(beta=8)`) or config; its errors name the position.
+        const probe = resolveModelConfig(model);
+        const entry = modelEntry(probe.kind);
         // An axis a model has no use for is not crossed with it (one run, not one per value).
         const priors: (PriorValue | undefined)[] = entry.usesPrior && grid.prior ? grid.prior : [undefined];
         const kernels: (string | undefined)[] = "kernel" in probe && grid.kernel ? grid.kernel : [undefined];
@@ -153,7 +155,7 @@ export function expandSweep(spec: SweepSpec, options: ExpandOptions = {}): Expan
                       dataset,
                       model: modelLabel(model),
                       prior: usesPrior ? priorLabel(prior ?? "gaussian") : undefined,
-                      kernel: "kernel" in probe ? (kernel ?? String(probe.kernel)) : undefined,
+                      kernel: "kernel" in probe ? (kernel ?? kernelLabel(probe.kernel)) : undefined,
                       lambda: "lambda" in probe ? (lambda ?? Number(probe.lambda)) : undefined,
                       latentDim,
                       seed,

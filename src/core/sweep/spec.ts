@@ -7,6 +7,7 @@
  * matching run folder (latent-space copying, paper Figure 3).
  */
 import { z } from "zod";
+import { datasetOptionsSchema } from "../data/options.js";
 import { BUDGETS, type BudgetName } from "../nets/presets.js";
 import { SculptError, zodIssues } from "../registry.js";
 
@@ -29,7 +30,8 @@ export const gridSchema = z.strictObject({
 
 /** Training settings shared by every run of a grid (fields of the training config). */
 export const settingsSchema = z.strictObject({
-  datasetOptions: z.record(z.string(), z.unknown()).optional(),
+  /** Loader options, as `sculpt data` and `sculpt train` take them (root, limit, a loader's own). */
+  datasetOptions: datasetOptionsSchema.optional(),
   convLayers: z.number().int().positive().optional(),
   channels: nonEmpty(z.number().int().positive()).optional(),
   /** Fixed epochs instead of the budget's (may be fractional). */

@@ -4,15 +4,22 @@
  */
 import { z } from "zod";
 import { INIT_SCHEMES } from "../nets/init.js";
+import { datasetOptionsSchema } from "../data/options.js";
+import { priorConfigFromSpec } from "../priors/index.js";
 import { SculptError, zodIssues } from "../registry.js";
 
 export const trainConfigSchema = z.object({
   dataset: z.string().min(1),
   /** Loader options (root folder, subset size…), passed to the data set. */
-  datasetOptions: z.record(z.string(), z.unknown()).default({}),
+  datasetOptions: datasetOptionsSchema.default({}),
   model: z.looseObject({ kind: z.string() }),
-  /** Prior spec or config; only models with `usesPrior` are pushed toward it. */
+  /**
+   * Prior config (or spec text before a run stores it); only models with `usesPrior` are pushed
+   * toward it. A run folder stores the parsed config, with the text it came from in `priorSpec`.
+   */
   prior: z.union([z.string(), z.looseObject({ kind: z.string() })]).default("gaussian"),
+  /** The prior's spec text as the user wrote it, for display. */
+  priorSpec: z.string().optional(),
   latentDim: z.number().int().positive(),
   /** Conv layers of the shared network (paper Table 3 via nets/presets.ts). */
   convLayers: z.number().int().positive(),
@@ -53,4 +60,14 @@ export function readStoredTrainConfig(stored: unknown): TrainConfig {
     return validateTrainConfig({ adamEpsilon: 1e-7, ...stored, init: "glorot" });
   }
   return validateTrainConfig(stored);
+}
+
+/**
+ * The form a run folder stores: the prior as its parsed config (loaders never parse the text
+ * again), its text kept in `priorSpec`. Also the reader's upgrade of config.json files that
+ * stored the text itself.
+ */
+export function storedTrainConfig(config: TrainConfig): TrainConfig {
+  if (typeof config.prior !== "string") return config;
+  return { ...config, prior: priorConfigFromSpec(config.prior), priorSpec: config.prior };
 }

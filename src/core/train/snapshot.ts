@@ -16,8 +16,32 @@ function stateTensors(t: Trainable): { name: string; tensor: tf.Tensor }[] {
   ];
 }
 
-export async function snapshot(t: Trainable, epoch: number, step: number, stepInEpoch: number): Promise<Checkpoint> {
-  const named = [...stateTensors(t), ...(await t.optimizer.getWeights()).map((w, i) => ({ name: `optimizer/${i}`, tensor: w.tensor }))];
+/**
+ * Adam's running powers β₁ᵗ⁺¹ and β₂ᵗ⁺¹. TensorFlow.js's getWeights leaves them out and setWeights
+ * recomputes them with pow(), which differs in the last float32 bit from the product the steps
+ * accumulated (the source of resumed runs drifting by ~1e-6); a checkpoint keeps them exactly.
+ */
+interface AdamPowers {
+  accBeta1: tf.Variable;
+  accBeta2: tf.Variable;
+}
+const adamPowers = (t: Trainable): tf.Variable[] => {
+  const o = t.optimizer as unknown as Partial<AdamPowers>;
+  return o.accBeta1 && o.accBeta2 ? [o.accBeta1, o.accBeta2] : [];
+};
+
+export async function snapshot(
+  t: Trainable,
+  epoch: number,
+  step: number,
+  stepInEpoch: number,
+  meta?: Record<string, unknown>,
+): Promise<Checkpoint> {
+  const named = [
+    ...stateTensors(t),
+    ...(await t.optimizer.getWeights()).map((w, i) => ({ name: `optimizer/${i}`, tensor: w.tensor as tf.Tensor })),
+    ...adamPowers(t).map((tensor, i) => ({ name: `optimizer-powers/${i}`, tensor: tensor as tf.Tensor })),
+  ];
   // All reads in flight at once: on a GPU each is a round trip.
   const values = await Promise.all(named.map(({ tensor }) => tensor.data()));
   const arrays: NamedArray[] = named.map(({ name, tensor }, i) => ({
@@ -25,7 +49,7 @@ export async function snapshot(t: Trainable, epoch: number, step: number, stepIn
     shape: tensor.shape,
     data: name.startsWith("optimizer/") ? Float32Array.from(values[i]) : (values[i] as Float32Array),
   }));
-  return { epoch, step, stepInEpoch, arrays };
+  return { epoch, step, stepInEpoch, arrays, ...(meta ? { meta } : {}) };
 }
 
 /** Load weights (and optimiser state when present) from a checkpoint into a fresh Trainable. */
@@ -62,5 +86,10 @@ export async function restore(t: Trainable, c: Checkpoint): Promise<void> {
   const opt = c.arrays.filter((a) => a.name.startsWith("optimizer/"));
   if (opt.length > 0) {
     await t.optimizer.setWeights(opt.map((a) => ({ name: a.name, tensor: tf.tensor(a.data, a.shape) })));
+    // After setWeights, which overwrote them with pow() (see adamPowers); absent in older checkpoints.
+    adamPowers(t).forEach((v, i) => {
+      const a = byName.get(`optimizer-powers/${i}`);
+      if (a) tf.tidy(() => v.assign(tf.tensor(a.data, a.shape)));
+    });
   }
 }

@@ -71,6 +71,16 @@ export interface TrainResult {
   seconds: number;
 }
 
+/** An epoch's running sums (JSON numbers round-trip float64 exactly). */
+interface EpochSums {
+  terms: Record<string, number>;
+  codeSum: number[];
+  codeSq: number[];
+  codeCount: number;
+  batches: number;
+  seconds: number;
+}
+
 const mix = (a: number, b: number) => (Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(b + 0x632be5ab, 0xc2b2ae35)) >>> 0;
 
 export async function train(setup: TrainSetup): Promise<TrainResult> {
@@ -92,6 +102,7 @@ export async function train(setup: TrainSetup): Promise<TrainResult> {
   let startEpoch = 0;
   let skip = 0;
   let step = 0;
+  let carried: EpochSums | undefined;
   if (setup.resume && setup.store) {
     const ckpt = await setup.store.load();
     if (ckpt) {
@@ -99,6 +110,7 @@ export async function train(setup: TrainSetup): Promise<TrainResult> {
       startEpoch = ckpt.epoch;
       skip = ckpt.stepInEpoch;
       step = ckpt.step;
+      if (skip > 0) carried = ckpt.meta?.epochSums as EpochSums | undefined;
     }
   }
   const history: HistoryRecordLike[] = [];
@@ -116,12 +128,15 @@ export async function train(setup: TrainSetup): Promise<TrainResult> {
   for (let epoch = startEpoch; epoch < epochCount; epoch++) {
     const epochSteps = Math.min(stepsPerEpoch, totalSteps - epoch * stepsPerEpoch);
     const order = new Rng(mix(config.seed, 0x100000 + epoch)).permutation(data.size);
-    const sums: Record<string, number> = {};
-    const codeSum = new Float64Array(config.latentDim);
-    const codeSq = new Float64Array(config.latentDim);
-    let codeCount = 0;
-    let batches = 0;
-    const epochStart = performance.now();
+    // Sums over the epoch's steps, carried over from a mid-epoch checkpoint so that a resumed
+    // epoch's record still averages all of its steps.
+    const sums: Record<string, number> = { ...(carried?.terms ?? {}) };
+    const codeSum = Float64Array.from(carried?.codeSum ?? new Float64Array(config.latentDim));
+    const codeSq = Float64Array.from(carried?.codeSq ?? new Float64Array(config.latentDim));
+    let codeCount = carried?.codeCount ?? 0;
+    let batches = carried?.batches ?? 0;
+    const epochStart = performance.now() - 1000 * (carried?.seconds ?? 0);
+    carried = undefined;
     for (let b = skip; b < epochSteps; b++) {
       if (setup.beforeStep) await setup.beforeStep({ trainable: t, epoch, step, stepInEpoch: b });
       if (setup.signal?.aborted)
@@ -166,7 +181,15 @@ export async function train(setup: TrainSetup): Promise<TrainResult> {
       const ips = imagesDone / Math.max(elapsed, 1e-9);
       emit("onStepEnd", { epoch, step, totalSteps, terms, imagesPerSecond: ips, eta: ((totalSteps - step) * batchSize) / ips });
       if (setup.store && config.checkpointEvery > 0 && step % config.checkpointEvery === 0 && b + 1 < epochSteps) {
-        await setup.store.save(await snapshot(t, epoch, step, b + 1));
+        const epochSums: EpochSums = {
+          terms: sums,
+          codeSum: Array.from(codeSum),
+          codeSq: Array.from(codeSq),
+          codeCount,
+          batches,
+          seconds: (performance.now() - epochStart) / 1000,
+        };
+        await setup.store.save(await snapshot(t, epoch, step, b + 1, { epochSums }));
       }
     }
     skip = 0;

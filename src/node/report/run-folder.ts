@@ -137,6 +137,8 @@ export function sweepRecord(dir: string): { record: SweepRecord; prior: string }
   const metrics: Record<string, number> = {};
   for (const [k, v] of Object.entries(parseMetricsFile(raw).values)) if (typeof v === "number") metrics[k] = v;
   const seed = typeof config.seed === "number" ? config.seed : 0;
-  const prior = typeof config.prior === "string" ? config.prior : JSON.stringify(config.prior ?? "gaussian");
+  // The prior's text as written (priorSpec); folders from before it stored the text in prior.
+  const written = typeof config.priorSpec === "string" ? config.priorSpec : config.prior;
+  const prior = typeof written === "string" ? written : JSON.stringify(written ?? "gaussian");
   return { record: { model: kind, dataset: config.dataset, latentDim: config.latentDim, seed, metrics }, prior };
 }

@@ -156,8 +156,10 @@ export class RunCatalog {
       out.name = typeof config.name === "string" ? config.name : out.name;
       out.dataset = typeof config.dataset === "string" ? config.dataset : undefined;
       out.model = modelKind(config.model);
-      // A model without a prior (a plain AE) stores a placeholder; show the prior its codes are pushed toward, if any.
-      const prior = isModelName(out.model) ? modelPrior(out.model, config.prior) : config.prior;
+      // The prior's text as written (priorSpec; folders from before it stored the text in prior). A
+      // model without a prior (a plain AE) stores a placeholder: show the prior its codes are pushed toward, if any.
+      const stored = typeof config.priorSpec === "string" ? config.priorSpec : config.prior;
+      const prior = isModelName(out.model) ? modelPrior(out.model, stored) : stored;
       out.prior = typeof prior === "string" ? prior : prior ? JSON.stringify(prior) : undefined;
       out.latentDim = typeof config.latentDim === "number" ? config.latentDim : undefined;
       out.seed = typeof config.seed === "number" ? config.seed : undefined;

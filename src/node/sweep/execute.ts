@@ -11,10 +11,10 @@ import { join, resolve } from "node:path";
 import { SculptError } from "../../core/registry.js";
 import { substituteRunRefs } from "../../core/sweep/expand.js";
 import { runId, stableJson } from "../../core/sweep/hash.js";
-import type { TrainConfig } from "../../core/train/config.js";
+import { storedTrainConfig, type TrainConfig } from "../../core/train/config.js";
 import type { Reporter } from "../../core/train/reporter.js";
-import { writeJsonAtomic } from "../atomic.js";
 import { evaluateRun, type RunMetrics } from "../evaluate.js";
+import { readRunConfig, writeRunConfig } from "../run-config.js";
 import { RUN_FILES, type RunStatus } from "../run-format.js";
 import { trainRun } from "../train.js";
 import type { RunOutcome } from "./ledger.js";
@@ -66,11 +66,12 @@ export async function executeRun(task: RunTask, options: ExecuteOptions): Promis
     appendFileSync(join(dir, SWEEP_LOG), JSON.stringify({ event, worker, at: new Date().toISOString(), ...extra }) + "\n");
 
   const configPath = join(dir, RUN_FILES.config);
-  const existing = readJsonIf<unknown>(configPath);
+  // Compared in stored form (prior parsed), so folders written in either format match.
+  const existing = existsSync(configPath) ? readRunConfig(dir) : undefined;
   if (existing === undefined) {
     mkdirSync(dir, { recursive: true });
-    writeJsonAtomic(configPath, config);
-  } else if (stableJson(existing) !== stableJson(config)) {
+    writeRunConfig(dir, config);
+  } else if (stableJson(existing) !== stableJson(storedTrainConfig(config))) {
     throw new SculptError(`${dir} holds a run with another config`, "move that folder away, or point --runs-dir elsewhere");
   }
   log("started");
