@@ -11,6 +11,9 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { buildProgram } from "../src/cli/main.js";
+import { validateSweepSpec } from "../src/core/sweep/spec.js";
+import { writeRunConfig } from "../src/node/run-config.js";
+import { planSweep } from "../src/node/sweep/plan.js";
 import { ROOT } from "./helpers.js";
 import { trainRun, type UserTrainConfig } from "../src/node/train.js";
 import { loadRun } from "../src/node/run.js";
@@ -258,5 +261,30 @@ describe("trainRun data options", { timeout: 400_000 }, () => {
     );
     expect(JSON.parse(readFileSync(join(dir, "config.json"), "utf8")).datasetOptions).toEqual({ root });
     expect(JSON.parse(readFileSync(join(dir, "status.json"), "utf8")).state).toBe("done");
+  });
+});
+
+describe("model options in sweep files", { timeout: 400_000 }, () => {
+  it("plans and trains beta-vae(beta=4) and beta-vae(beta=8) as two runs", async () => {
+    const spec = validateSweepSpec({
+      name: "betas",
+      seeds: 1,
+      grid: { dataset: ["xy"], model: ["beta-vae(beta=4)", "beta-vae(beta=8)"] },
+      settings: { datasetOptions: { limit: 32 }, channels: [4, 8], epochs: 1, batchSize: 16, evalLimit: 16 },
+    });
+    const runs = await planSweep(spec);
+    expect(runs.map((r) => r.coords.model)).toEqual(["beta-vae(beta=4)", "beta-vae(beta=8)"]);
+    const root = mkdtempSync(join(tmpdir(), "sculpt-sweep-betas-"));
+    for (const [i, run] of runs.entries()) {
+      const dir = join(root, run.id);
+      // As the sweep runner does (execute.ts): the planned config first, then train with resume.
+      mkdirSync(dir);
+      writeRunConfig(dir, run.config);
+      await trainRun({ dataset: "", model: "" }, { ...opts(dir), resume: true });
+      const beta = [4, 8][i];
+      expect(JSON.parse(readFileSync(join(dir, "config.json"), "utf8")).model).toEqual({ kind: "beta-vae", beta });
+      const [h] = history(dir);
+      expect((h["loss/total"] - h["loss/recon"]) / h["loss/kl"]).toBeCloseTo(beta, 0);
+    }
   });
 });

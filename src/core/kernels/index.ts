@@ -30,7 +30,7 @@ export function resolveKernelConfig(source: string | KernelConfig): KernelConfig
   if (unknown.length)
     throw new SculptError(`kernel ${source.kind} has no option ${unknown.join(", ")}`, `its options: ${optionNames(entry).join(", ")}`);
   const parsed = entry.schema.safeParse(source);
-  if (!parsed.success) throw new SculptError(`invalid ${source.kind} kernel: ${parsed.error.issues.map((i) => i.message).join("; ")}`);
+  if (!parsed.success) throw new SculptError(`invalid ${source.kind} kernel: ${zodIssues(parsed.error)}`);
   return parsed.data;
 }
 
