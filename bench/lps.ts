@@ -18,7 +18,7 @@ import { lpsParallel } from "../src/node/metrics/lps-parallel.js";
 import { readMatrix, writeMatrix } from "../src/node/npy-file.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const FIXTURES = join(HERE, "..", "..", "shared", "fixtures");
+const FIXTURES = join(HERE, "..", "test", "fixtures"); // provenance in test/fixtures/README.md
 const PYTHON = "/usr/bin/python3";
 
 /** Codes with the kinds of structure a trained encoder leaves: shared factors, a nonlinear link, noise. */
