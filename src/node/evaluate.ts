@@ -34,9 +34,11 @@ const COSTLY =
 
 /**
  * The run's encoder on images drawn for given factor classes, from the whole data set (the train
- * split of a synthetic set is its full grid), or undefined when the set is not a full grid.
+ * split of a synthetic set is its full grid), or why the set cannot offer it (not a full grid).
+ * @example
+ * const { source } = await runInterventions(await loadRun(dir)); await betaVaeScore(source!, { train: 1000, eval: 500 });
  */
-async function interventions(run: Awaited<ReturnType<typeof loadRun>>): Promise<{ source?: Interventions; reason?: string }> {
+export async function runInterventions(run: Awaited<ReturnType<typeof loadRun>>): Promise<{ source?: Interventions; reason?: string }> {
   const { limit: _limit, ...datasetOptions } = run.config.datasetOptions ?? {};
   const all = await loadDataset(run.config.dataset, { ...datasetOptions, split: "train" });
   const found = factorLookup(all);
@@ -59,7 +61,7 @@ export async function evaluateRun(
     const reconstructions = await run.decode(await run.encode(images, idx.length));
     // The intervention metrics run only when asked for by name: they encode millions of new images.
     const wanted = options.only?.some((n) => INTERVENTION_METRICS.includes(n)) ?? false;
-    const gen = wanted ? await interventions(run) : {};
+    const gen = wanted ? await runInterventions(run) : {};
     const result = await evaluateAllParallel(
       {
         latents,
