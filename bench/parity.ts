@@ -34,7 +34,8 @@ import { loadPrior } from "../src/node/priors.js";
 import { loadRun } from "../src/node/run.js";
 import { resolveTrainConfig, trainRun, type UserTrainConfig } from "../src/node/train.js";
 
-export const PYTHON = "/usr/bin/python3";
+/** The interpreter for the references: SCULPT_PYTHON, else Debian's (with python3-torch). */
+export const PYTHON = process.env.SCULPT_PYTHON ?? "/usr/bin/python3";
 const SCRIPT = join(import.meta.dirname, "torch_models.py");
 /** Bump when either side's training or scoring changes, so cached results are not reused. */
 const VERSION = 1;
@@ -217,6 +218,7 @@ async function runTorch(
   cache: string,
   shape: readonly [number, number, number],
   nice: number,
+  python: string,
 ): Promise<SideResult> {
   const key = caseKey("torch", c);
   const file = join(cache, `${key}.json`);
@@ -231,7 +233,7 @@ async function runTorch(
   const args = [
     "-n",
     String(nice),
-    PYTHON,
+    python,
     SCRIPT,
     "train",
     archFile,
@@ -273,6 +275,8 @@ export interface ParityOptions {
   backend?: string;
   /** Niceness of the PyTorch processes (default 10). */
   nice?: number;
+  /** Python interpreter with torch (default PYTHON). */
+  python?: string;
   /** Run only one side's queue (the other side's cached results are still reported). */
   only?: "sculpt" | "torch";
   /** Called as each side of each case finishes. */
@@ -342,7 +346,10 @@ export async function parity(
           if (existsSync(file)) slot(c)[side] = JSON.parse(readFileSync(file, "utf8")) as SideResult;
           continue;
         }
-        const r = side === "sculpt" ? await runSculpt(c, ev, cache, backend) : await runTorch(c, ev, cache, ev.data.shape, o.nice ?? 10);
+        const r =
+          side === "sculpt"
+            ? await runSculpt(c, ev, cache, backend)
+            : await runTorch(c, ev, cache, ev.data.shape, o.nice ?? 10, o.python ?? PYTHON);
         slot(c)[side] = r;
         o.onResult?.(side, c.model.name, budget.dataset, c.seed, r);
       }

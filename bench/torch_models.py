@@ -375,7 +375,10 @@ def nchw(path):
 
 def networks(arch, model, d):
     shape = (arch["input"]["channels"], arch["input"]["height"], arch["input"]["width"])
-    enc, _ = build(arch["encoder"], shape)
+    enc, code = build(arch["encoder"], shape)
+    if code[0] != model.encoder_outputs(d):
+        raise SystemExit(f"the architecture's encoder gives {code[0]} outputs; this model needs {model.encoder_outputs(d)}"
+                         " (use the architecture sculpt builds for this model)")
     dec, out = build(arch["decoder"], (model.decoder_inputs(d),))
     assert tuple(out) == shape, (out, shape)
     return enc, dec
