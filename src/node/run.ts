@@ -42,7 +42,7 @@ export async function loadRun(dir: string, backend?: string): Promise<LoadedRun>
   if (!inputShape) throw new SculptError(`${dir}: cannot read the input shape from the saved encoder`);
   const shape: [number, number, number] = [inputShape[1], inputShape[2], inputShape[3]];
   const trainable = createTrainable(config, shape, 1);
-  await restore(trainable, { ...ckpt, arrays: ckpt.arrays.filter((a) => !a.name.startsWith("optimizer")) });
+  await restore(trainable, { ...ckpt, arrays: ckpt.arrays.filter((a) => !a.name.includes("optimizer")) });
   const prior = loadPrior(config.prior as PriorConfig, config.latentDim);
   return {
     dir,

@@ -78,6 +78,7 @@ export const factorVae: ModelEntry<z.infer<typeof schema>> = {
         return { "loss/discriminator": loss };
       },
       auxiliaryWeights: discVars,
+      auxiliaryOptimizers: () => [optimizer],
       dispose() {
         disc.dispose();
         optimizer.dispose();

@@ -59,6 +59,8 @@ export interface ModelInstance {
   afterStep?(codes: tf.Tensor2D, rng: Rng): Promise<Record<string, number>>;
   /** Auxiliary trainable state to checkpoint (e.g. the discriminator and its optimiser). */
   auxiliaryWeights?(): tf.Variable[];
+  /** Auxiliary optimisers whose state a checkpoint keeps, so a resumed run continues exactly. */
+  auxiliaryOptimizers?(): tf.Optimizer[];
   dispose(): void;
 }
 

@@ -25,10 +25,34 @@ interface AdamPowers {
   accBeta1: tf.Variable;
   accBeta2: tf.Variable;
 }
-const adamPowers = (t: Trainable): tf.Variable[] => {
-  const o = t.optimizer as unknown as Partial<AdamPowers>;
+const adamPowers = (opt: tf.Optimizer): tf.Variable[] => {
+  const o = opt as unknown as Partial<AdamPowers>;
   return o.accBeta1 && o.accBeta2 ? [o.accBeta1, o.accBeta2] : [];
 };
+
+/** The run's optimisers with their checkpoint name prefixes: the main one, then the model's own. */
+const optimizers = (t: Trainable): [string, tf.Optimizer][] => [
+  ["optimizer", t.optimizer],
+  ...(t.model.auxiliaryOptimizers?.() ?? []).map((o, k): [string, tf.Optimizer] => [`aux-optimizer-${k}`, o]),
+];
+
+async function optimizerTensors(prefix: string, opt: tf.Optimizer): Promise<{ name: string; tensor: tf.Tensor }[]> {
+  return [
+    ...(await opt.getWeights()).map((w, i) => ({ name: `${prefix}/${i}`, tensor: w.tensor as tf.Tensor })),
+    ...adamPowers(opt).map((tensor, i) => ({ name: `${prefix}-powers/${i}`, tensor: tensor as tf.Tensor })),
+  ];
+}
+
+async function restoreOptimizer(prefix: string, opt: tf.Optimizer, c: Checkpoint): Promise<void> {
+  const weights = c.arrays.filter((a) => a.name.startsWith(`${prefix}/`));
+  if (weights.length === 0) return;
+  await opt.setWeights(weights.map((a) => ({ name: a.name, tensor: tf.tensor(a.data, a.shape) })));
+  // After setWeights, which overwrote them with pow() (see adamPowers); absent in older checkpoints.
+  adamPowers(opt).forEach((v, i) => {
+    const a = c.arrays.find((x) => x.name === `${prefix}-powers/${i}`);
+    if (a) tf.tidy(() => v.assign(tf.tensor(a.data, a.shape)));
+  });
+}
 
 export async function snapshot(
   t: Trainable,
@@ -37,17 +61,15 @@ export async function snapshot(
   stepInEpoch: number,
   meta?: Record<string, unknown>,
 ): Promise<Checkpoint> {
-  const named = [
-    ...stateTensors(t),
-    ...(await t.optimizer.getWeights()).map((w, i) => ({ name: `optimizer/${i}`, tensor: w.tensor as tf.Tensor })),
-    ...adamPowers(t).map((tensor, i) => ({ name: `optimizer-powers/${i}`, tensor: tensor as tf.Tensor })),
-  ];
+  const named = [...stateTensors(t)];
+  for (const [prefix, opt] of optimizers(t)) named.push(...(await optimizerTensors(prefix, opt)));
   // All reads in flight at once: on a GPU each is a round trip.
   const values = await Promise.all(named.map(({ tensor }) => tensor.data()));
   const arrays: NamedArray[] = named.map(({ name, tensor }, i) => ({
     name,
     shape: tensor.shape,
-    data: name.startsWith("optimizer/") ? Float32Array.from(values[i]) : (values[i] as Float32Array),
+    // The iteration counts are int32: stored as float32, exact below 2^24 steps.
+    data: values[i] instanceof Float32Array ? values[i] : Float32Array.from(values[i]),
   }));
   return { epoch, step, stepInEpoch, arrays, ...(meta ? { meta } : {}) };
 }
@@ -83,13 +105,5 @@ export async function restore(t: Trainable, c: Checkpoint): Promise<void> {
     vars.forEach((v, i) => v.assign(ws[i]));
     tf.dispose(ws);
   }
-  const opt = c.arrays.filter((a) => a.name.startsWith("optimizer/"));
-  if (opt.length > 0) {
-    await t.optimizer.setWeights(opt.map((a) => ({ name: a.name, tensor: tf.tensor(a.data, a.shape) })));
-    // After setWeights, which overwrote them with pow() (see adamPowers); absent in older checkpoints.
-    adamPowers(t).forEach((v, i) => {
-      const a = byName.get(`optimizer-powers/${i}`);
-      if (a) tf.tidy(() => v.assign(tf.tensor(a.data, a.shape)));
-    });
-  }
+  for (const [prefix, opt] of optimizers(t)) await restoreOptimizer(prefix, opt, c);
 }
