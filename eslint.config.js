@@ -26,4 +26,22 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The CLI parses arguments and calls the public API: only sculpt/node's entry point (src/node/index.ts).
+    files: ["src/cli/**/*.ts"],
+    ignores: ["**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["../core/*", "../../core/*", "../node/*", "!../node/index.js", "../../node/*", "!../../node/index.js"],
+              message: "the CLI imports only the public API (src/node/index.ts)",
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

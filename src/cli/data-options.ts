@@ -1,8 +1,7 @@
 /** The shared data options (core/data/options.ts) as command-line flags, for every command that opens a set. */
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { DATA_OPTIONS, type DataOptionName } from "../core/data/options.js";
-import { SculptError } from "../core/registry.js";
+import { DATA_OPTIONS, SculptError, type DataOptionName } from "../node/index.js";
 
 export interface DataFlags {
   root?: string;

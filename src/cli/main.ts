@@ -3,7 +3,7 @@
  * lives in commands/<name>.ts and is one line in COMMANDS.
  */
 import { Command, CommanderError } from "commander";
-import { SculptError } from "../core/registry.js";
+import { SculptError } from "../node/index.js";
 import { dataCommand } from "./commands/data.js";
 import { infoCommand } from "./commands/info.js";
 import { metricCommand } from "./commands/metric.js";

@@ -1,5 +1,5 @@
 /** The command line's one number parser: every numeric flag goes through `parseNumber`. */
-import { SculptError } from "../core/registry.js";
+import { SculptError } from "../node/index.js";
 
 export interface NumberRule {
   /** Only whole numbers. */

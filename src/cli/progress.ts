@@ -1,6 +1,6 @@
 /** CLI reporters: a progress bar for people, JSON lines for scripts. */
 import cliProgress from "cli-progress";
-import type { Reporter } from "../core/train/reporter.js";
+import type { Reporter } from "../node/index.js";
 
 const fmt = (s: number) =>
   s >= 3600 ? `${(s / 3600).toFixed(1)}h` : s >= 60 ? `${Math.floor(s / 60)}m${Math.round(s % 60)}s` : `${Math.round(s)}s`;

@@ -1,6 +1,6 @@
 /** `sculpt arch --dataset NAME [--latent D] [--depth N] [--model M] [--batch B] --json`: the network in ARCH_SCHEMA format. */
 import type { Command } from "commander";
-import { archFor } from "../../node/arch.js";
+import { archFor } from "../../node/index.js";
 import { intOption } from "../numbers.js";
 import { printJson } from "../output.js";
 

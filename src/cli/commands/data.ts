@@ -3,12 +3,21 @@
  * what a set holds, a grid of images, .npy exports.
  */
 import type { Command } from "commander";
-import type { DatasetOptions, Split } from "../../core/data/types.js";
-import { SculptError } from "../../core/registry.js";
-import { datasetInfo, exportDataset, listDatasets, loadDataset, writePreview } from "../../node/data/index.js";
-import { fetchDataset, type FetchResult } from "../../node/data/fetch.js";
-import { consoleProgress } from "../../node/data/progress.js";
-import { dataStatus, fetchableDatasets } from "../../node/data/status.js";
+import {
+  consoleProgress,
+  dataStatus,
+  datasetInfo,
+  exportDataset,
+  fetchableDatasets,
+  fetchDataset,
+  listDatasets,
+  loadDataset,
+  SculptError,
+  writePreview,
+  type DatasetOptions,
+  type FetchResult,
+  type Split,
+} from "../../node/index.js";
 import { dataOptions, withDataOptions, type DataFlags } from "../data-options.js";
 import { intOption } from "../numbers.js";
 import { printJson } from "../output.js";

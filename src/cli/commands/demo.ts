@@ -1,6 +1,6 @@
 /** `sculpt demo [--out DIR] [--epochs E]`: train AE and AE-MMD (Gaussian, Uniform) on XY, evaluate, report. */
 import type { Command } from "commander";
-import { demoTable, describePlan, runDemo } from "../../node/demo.js";
+import { demoTable, describePlan, runDemo } from "../../node/index.js";
 import { intOption } from "../numbers.js";
 import { printJson } from "../output.js";
 

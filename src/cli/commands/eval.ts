@@ -1,7 +1,6 @@
 /** `sculpt eval --run DIR [--only m1,m2] --json`: every metric that applies, also written to RUN/metrics.json. */
 import type { Command } from "commander";
-import { evaluateRun } from "../../node/evaluate.js";
-import type { MetricName } from "../../core/metrics/index.js";
+import { evaluateRun, type MetricName } from "../../node/index.js";
 import { printJson } from "../output.js";
 
 export function evalCommand(program: Command): void {

@@ -1,8 +1,6 @@
 /** `sculpt info [--json]`: versions, available backends, and the one `auto` picks. */
 import type { Command } from "commander";
-import * as tf from "../../core/tf.js";
-import { initBackend, probeBackends, type WebGpuProbe } from "../../node/backend.js";
-import { probeWebGpuQuietly } from "../../node/webgpu-probe.js";
+import { tf, initBackend, probeBackends, probeWebGpuQuietly, type WebGpuProbe } from "../../node/index.js";
 import { printJson } from "../output.js";
 import { createRequire } from "node:module";
 

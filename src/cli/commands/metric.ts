@@ -4,16 +4,18 @@
  */
 import type { Command } from "commander";
 import {
+  loadPrior,
   METRICS,
+  readFactors,
+  readMatrix,
+  readNpy,
+  SculptError,
+  workerLpsRunner,
   type MetricCommandInputs,
   type MetricCommandOptions,
   type MetricEntry,
   type MetricFile,
-} from "../../core/metrics/index.js";
-import { SculptError } from "../../core/registry.js";
-import { readFactors, workerLpsRunner } from "../../node/metrics/index.js";
-import { readMatrix, readNpy } from "../../node/npy-file.js";
-import { loadPrior } from "../../node/priors.js";
+} from "../../node/index.js";
 import { optionalNumber, parseNumber } from "../numbers.js";
 import { printJson } from "../output.js";
 

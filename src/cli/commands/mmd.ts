@@ -1,16 +1,8 @@
 /** `sculpt mmd A.npy B.npy [--kernel K] [--estimator biased|unbiased] --json` */
 import type { Command } from "commander";
-import { mmd } from "../../core/divergences/mmd.js";
-import { createKernel } from "../../core/kernels/index.js";
-import { initBackend } from "../../node/backend.js";
-import { readMatrix } from "../../node/npy-file.js";
+import { tf, createKernel, initBackend, mmd, readMatrix, Rng, SculptError, takeRows, toTensor, type Matrix } from "../../node/index.js";
 import { intOption } from "../numbers.js";
 import { printJson } from "../output.js";
-import { Rng } from "../../core/random.js";
-import { takeRows, type Matrix } from "../../core/matrix.js";
-import * as tf from "../../core/tf.js";
-import { SculptError } from "../../core/registry.js";
-import { toTensor } from "../../core/tensors.js";
 
 export function mmdCommand(program: Command): void {
   program

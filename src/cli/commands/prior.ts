@@ -1,10 +1,6 @@
 /** `sculpt prior sample --spec SPEC --n N --seed S [--dim D] --out FILE.npy` */
 import type { Command } from "commander";
-import { Rng } from "../../core/random.js";
-import { SculptError } from "../../core/registry.js";
-import { priorConfigFromSpec } from "../../core/priors/index.js";
-import { loadPrior } from "../../node/priors.js";
-import { writeMatrix } from "../../node/npy-file.js";
+import { loadPrior, priorConfigFromSpec, Rng, SculptError, writeMatrix } from "../../node/index.js";
 import { intOption } from "../numbers.js";
 import { printJson } from "../output.js";
 

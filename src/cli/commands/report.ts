@@ -1,6 +1,6 @@
 /** `sculpt report --run DIR | --sweep DIR [--out FILE.html] [--json]`: one self-contained HTML report. */
 import type { Command } from "commander";
-import { writeReport } from "../../node/report/index.js";
+import { writeReport } from "../../node/index.js";
 import { printJson } from "../output.js";
 
 export function reportCommand(program: Command): void {

@@ -1,6 +1,6 @@
 /** `sculpt serve [--port P] [--root DIR] [--host H] [--allow-host NAME]... [--token T]`: the browser dashboard over the runs and sweeps under a folder. */
 import type { Command } from "commander";
-import { startServer } from "../../node/serve/server.js";
+import { startServer } from "../../node/index.js";
 
 const collect = (value: string, previous: string[]) => [...previous, ...value.split(",").filter(Boolean)];
 

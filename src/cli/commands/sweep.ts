@@ -3,10 +3,17 @@
  *  [--runs-dir DIR] [--max-attempts N] [--dry-run] [--json]`: run a sweep file or preset, then print its table.
  */
 import type { Command } from "commander";
-import type { BudgetName } from "../../core/nets/presets.js";
-import { SculptError } from "../../core/registry.js";
-import { TABLE_FORMATS, type TableFormat } from "../../core/sweep/table.js";
-import { listSweepPresets, runSweep, sweepTable, type RunEvent, type SweepProgress } from "../../node/sweep/index.js";
+import {
+  listSweepPresets,
+  runSweep,
+  SculptError,
+  sweepTable,
+  TABLE_FORMATS,
+  type BudgetName,
+  type RunEvent,
+  type SweepProgress,
+  type TableFormat,
+} from "../../node/index.js";
 import { positiveInt } from "../numbers.js";
 import { printJson } from "../output.js";
 

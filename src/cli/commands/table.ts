@@ -3,10 +3,15 @@
  * mean ± std over seeds per model and data set, best per column marked (paper Table 1 / Appendix B).
  */
 import type { Command } from "commander";
-import { SculptError } from "../../core/registry.js";
-import { TABLE_FORMATS, TABLE_LAYOUTS, type TableFormat, type TableLayout } from "../../core/sweep/table.js";
-import { writeFileAtomic } from "../../node/atomic.js";
-import { sweepTable } from "../../node/sweep/index.js";
+import {
+  SculptError,
+  sweepTable,
+  TABLE_FORMATS,
+  TABLE_LAYOUTS,
+  writeFileAtomic,
+  type TableFormat,
+  type TableLayout,
+} from "../../node/index.js";
 
 export function tableCommand(program: Command): void {
   program

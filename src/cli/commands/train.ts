@@ -4,16 +4,11 @@
  *  --out DIR [--resume] [--json]`
  */
 import type { Command } from "commander";
-import { trainRun } from "../../node/train.js";
+import { KERNELS, MODELS, SculptError, trainRun, type BudgetName, type InitScheme } from "../../node/index.js";
 import { dataOptions, withDataOptions, type DataFlags } from "../data-options.js";
 import { intOption, optionalNumber } from "../numbers.js";
 import { printJson } from "../output.js";
 import { jsonLines, progressBar } from "../progress.js";
-import { KERNELS } from "../../core/kernels/index.js";
-import { MODELS } from "../../core/models/index.js";
-import { SculptError } from "../../core/registry.js";
-import type { BudgetName } from "../../core/nets/presets.js";
-import type { InitScheme } from "../../core/nets/init.js";
 
 interface TrainFlags extends DataFlags {
   dataset?: string;

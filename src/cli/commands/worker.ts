@@ -3,7 +3,7 @@
  * take sweep runs from the queue until stopped (Ctrl-C or SIGTERM).
  */
 import type { Command } from "commander";
-import { DEFAULT_LOCK_MS, runWorker } from "../../node/sweep/index.js";
+import { DEFAULT_LOCK_MS, runWorker } from "../../node/index.js";
 import { positiveInt } from "../numbers.js";
 
 interface WorkerFlags {

@@ -13,6 +13,16 @@ export type SyntheticDatasetName = keyof typeof SYNTHETIC_DATASETS;
 export type { Dataset, DatasetEntry, DatasetOptions, FactorInfo, Split } from "./types.js";
 export { epochBatches } from "./batches.js";
 export { FactorGrid, gridFactors } from "./factor-grid.js";
-export { applyLimit, evaluationSubset, showcaseRows, subsetDataset, synthesisedSplit, withSplitRule, SUBSET_RULE, EVAL_SUBSET_SIZE } from "./split.js";
+export {
+  applyLimit,
+  evaluationSubset,
+  showcaseRows,
+  subsetDataset,
+  synthesisedSplit,
+  withSplitRule,
+  SUBSET_RULE,
+  EVAL_SUBSET_SIZE,
+} from "./split.js";
 export { DSPRITES_FACTOR_NAMES, DSPRITES_FACTOR_SIZES, DSPRITES_FACTOR_VALUES, DSPRITES_GRID, DSPRITES_SHAPES } from "./dsprites.js";
 export { uint8Dataset, type Uint8DatasetInit } from "./uint8-dataset.js";
+export { inMemoryDataset, type InMemoryData } from "./in-memory.js";

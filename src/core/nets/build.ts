@@ -70,9 +70,10 @@ function addLayers(model: tfl.Sequential, specs: LayerSpec[], seed: () => number
   }
 }
 
+/** The encoder and decoder (sculpt's own are Sequential; a user's may be any layers model). */
 export interface Networks {
-  encoder: tfl.Sequential;
-  decoder: tfl.Sequential;
+  encoder: tfl.LayersModel;
+  decoder: tfl.LayersModel;
 }
 
 /**

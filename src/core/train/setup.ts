@@ -5,6 +5,7 @@
 import * as tf from "../tf.js";
 import { convAutoencoder, defaultChannels, type ArchSpec } from "../nets/arch.js";
 import { buildNetworks, type Networks } from "../nets/build.js";
+import { userNetworks, type CustomNetworks } from "../nets/custom.js";
 import { modelEntry, resolveModelConfig, type ModelConfig, type ModelInstance } from "../models/index.js";
 import type { TrainConfig } from "./config.js";
 
@@ -54,11 +55,19 @@ export function networkArch(config: TrainConfig, shape: Shape, model: Pick<Model
   });
 }
 
-export function createTrainable(config: TrainConfig, shape: Shape, datasetSize: number): Trainable {
+/** The run's parts; `networks`: the user's own encoder and decoder instead of the default network. */
+export function createTrainable(config: TrainConfig, shape: Shape, datasetSize: number, networks?: CustomNetworks): Trainable {
   const modelConfig = resolveModelConfig(config.model);
   const model = createModel(config, shape, datasetSize, modelConfig);
   const arch = networkArch(config, shape, model);
-  const nets = buildNetworks(arch, config.seed, model.decoderInputs, config.init);
+  const nets = networks
+    ? userNetworks(networks, {
+        shape,
+        latentDim: config.latentDim,
+        encoderOutputs: model.encoderOutputs,
+        decoderInputs: model.decoderInputs,
+      })
+    : buildNetworks(arch, config.seed, model.decoderInputs, config.init);
   // Adam's β as tfjs/PyTorch defaults; ε from the config (PyTorch's 1e-8; older runs 1e-7).
   const optimizer = tf.train.adam(config.lr, 0.9, 0.999, config.adamEpsilon);
   return {

@@ -12,6 +12,7 @@ import type { Dataset } from "../data/types.js";
 import type { Prior } from "../priors/types.js";
 import { Rng } from "../random.js";
 import { SculptError } from "../registry.js";
+import type { CustomNetworks } from "../nets/custom.js";
 import type { CheckpointStore } from "./checkpoint.js";
 import { isCollapsed, priorVariances, relativeVariances, COLLAPSE_THRESHOLD, type CollapseInfo } from "./collapse.js";
 import type { TrainConfig } from "./config.js";
@@ -49,6 +50,8 @@ export interface TrainSetup {
    * `trainable.modelConfig` applies from this step on.
    */
   beforeStep?: (at: StepPoint) => void | Promise<void>;
+  /** Your own encoder and decoder (tfjs-layers models or layer lists) instead of the data set's default network. */
+  networks?: CustomNetworks;
 }
 
 /**
@@ -95,7 +98,7 @@ export async function train(setup: TrainSetup): Promise<TrainResult> {
   if (data.size < 2) throw new SculptError(`data set ${data.name} has ${data.size} images; training needs at least 2`);
   const batchSize = Math.min(config.batchSize, data.size);
   const stepsPerEpoch = Math.ceil(data.size / batchSize);
-  const t = createTrainable(config, data.shape, data.size);
+  const t = createTrainable(config, data.shape, data.size, setup.networks);
   const vars = trainableVariables(t);
   const priorVar = priorVariances(prior);
 
