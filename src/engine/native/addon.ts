@@ -1,11 +1,9 @@
 /**
- * The shape of sculpt's native addon (native/sculpt_native.cc) as seen from TypeScript. Kept
+ * The shape of sculpt's native addon (native/*.cc) as seen from TypeScript; its op codes are
+ * ops.ts's table (native/ops.h is generated from it). Kept
  * separate from the loader (src/node/native.ts) so the kernels in this folder stay browser-safe:
  * they receive the addon object and never load files themselves.
  */
-
-/** oneDNN convolution directions, as the addon numbers them. */
-export const ConvKind = { forward: 0, backwardData: 1, backwardWeights: 2 } as const;
 
 /**
  * Elementwise ops below this size stay in JavaScript, where a small same-shape loop costs less
@@ -14,31 +12,7 @@ export const ConvKind = { forward: 0, backwardData: 1, backwardWeights: 2 } as c
  */
 export const NATIVE_MIN_ELEMENTS = 4096;
 
-/** Binary op codes of the addon's `binary`. */
-export const BINARY_CODES = { Add: 0, Sub: 1, Multiply: 2, RealDiv: 3, SquaredDifference: 4, Maximum: 5, Minimum: 6 } as const;
-
-/** Unary op codes of the addon's `unary` (same formulas as tfjs-backend-cpu). */
-export const UNARY_CODES = {
-  Relu: 0,
-  Step: 1,
-  Neg: 2,
-  Exp: 3,
-  Log: 4,
-  Log1p: 5,
-  Sqrt: 6,
-  Rsqrt: 7,
-  Square: 8,
-  Abs: 9,
-  Sigmoid: 10,
-  Tanh: 11,
-  Elu: 12,
-  LeakyRelu: 13,
-  Relu6: 14,
-  Reciprocal: 15,
-} as const;
-
-/** Activation codes the addon fuses after a convolution or a matrix product. */
-export const ACTIVATION_CODES = { linear: 0, relu: 1, relu6: 2, elu: 3, sigmoid: 4, leakyrelu: 5 } as const;
+export { ConvKind, BINARY_CODES, UNARY_CODES, ACTIVATION_CODES } from "./ops.js";
 
 export interface NativeAddon {
   /**
