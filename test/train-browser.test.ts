@@ -20,6 +20,7 @@ import { evaluationSubset } from "../src/core/data/split.js";
 import { evaluateRun } from "../src/node/evaluate.js";
 import { readMatrix } from "../src/node/npy-file.js";
 import { loadRun } from "../src/node/run.js";
+import { TrainSession } from "../src/web/train/session.js";
 import { ROOT } from "./helpers.js";
 import { CHROMIUM, launchChromium, serveStatic } from "./static-server.js";
 
@@ -83,6 +84,18 @@ describe.skipIf(!HAVE_CHROMIUM)("Train view in headless Chromium, static build",
     await set("#tr-lambda", "1");
     await set("#tr-every", String(STEPS / 4));
     await page.click("#tr-train");
+    if (backend === "wasm") {
+      // Pause mid-run (the worker takes messages between steps), change λ, resume: the change is listed.
+      await page.waitForFunction(() => Number(document.querySelector("#tr-step")?.textContent) >= 4);
+      await page.click("#tr-pause");
+      await page.waitForFunction(() => document.querySelector("#tr-state")?.textContent === "paused");
+      const at = Number(await page.locator("#tr-step").textContent());
+      expect(at).toBeLessThan(STEPS);
+      await set("#tr-lambda", "0.5");
+      await page.click("#tr-resume");
+      await page.waitForFunction(() => (document.querySelector("#tr-changes")?.textContent ?? "").includes("λ 1 → 0.5"));
+      expect(await page.locator("#tr-changes").textContent()).toBe(`step ${at}: λ 1 → 0.5`);
+    }
     await page.waitForFunction(() => document.querySelector("#tr-state")?.textContent === "done", null, { timeout: 240_000 });
     expect(await page.locator("#tr-backend").textContent()).toBe(backend);
     expect(await page.locator("#tr-step").textContent()).toBe(String(STEPS));
@@ -133,6 +146,17 @@ describe.skipIf(!HAVE_CHROMIUM)("Train view in headless Chromium, static build",
       let worst = 0;
       for (let i = 0; i < again.data.length; i++) worst = Math.max(worst, Math.abs(again.data[i] - latents.data[i]));
       expect(worst).toBeLessThan(1e-4);
+      // The same loop as Node: Node's wasm backend, given the exported config with λ 1 again, logs
+      // the same losses for the epochs before the change.
+      if (backend === "wasm") {
+        const changed = JSON.parse(readFileSync(join(dir, "changes.json"), "utf8")) as { step: number }[];
+        const node = new TrainSession();
+        await node.run({ ...run.config, model: { ...run.config.model, lambda: 1 } });
+        node.dispose();
+        const before = history.filter((r) => r.step <= changed[0].step);
+        expect(before.length).toBeGreaterThan(0);
+        for (const [i, rec] of before.entries()) expect(node.history[i]["loss/total"]).toBeCloseTo(rec["loss/total"], 4);
+      }
       expect(errors).toEqual([]);
       await page.close();
     });

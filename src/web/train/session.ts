@@ -12,7 +12,7 @@ import { matrix, type Matrix } from "../../core/matrix.js";
 import { modelEntry, modelPrior } from "../../core/models/index.js";
 import { createPrior } from "../../core/priors/index.js";
 import type { Prior } from "../../core/priors/types.js";
-import type { Rng } from "../../core/random.js";
+import { Rng } from "../../core/random.js";
 import { SculptError } from "../../core/registry.js";
 import type { Checkpoint, CheckpointStore } from "../../core/train/checkpoint.js";
 import type { TrainConfig } from "../../core/train/config.js";
@@ -126,7 +126,11 @@ export class TrainSession {
     this.data = await entry.create({ ...config.datasetOptions, split: "train" });
     this.prior = new LivePrior(createPrior(config.prior, { dim: config.latentDim }));
     this.totalSteps = configSteps(config, this.data.size);
-    this.figureIdx = evaluationSubset(this.data.size, this.opts.figureRows, 1);
+    // A seeded subset in random order, so the few reconstructions shown are not all neighbours.
+    this.figureIdx =
+      this.data.size <= this.opts.figureRows
+        ? evaluationSubset(this.data.size)
+        : new Rng(1).permutation(this.data.size).subarray(0, this.opts.figureRows);
     this.history = [...(from?.history ?? [])];
     this.changes = [...(from?.changes ?? [])];
     this.last = from?.checkpoint ?? null;
@@ -182,6 +186,9 @@ export class TrainSession {
 
   private async between(at: { trainable: Trainable; epoch: number; step: number; stepInEpoch: number }): Promise<void> {
     this.point = at;
+    // A macrotask turn: on wasm and cpu every read resolves as a microtask, so without it the
+    // worker would never take the page's pause, stop or traversal messages while it trains.
+    await new Promise((resolve) => setTimeout(resolve, 0));
     if (at.step - this.lastFrameStep >= this.opts.figureEvery || this.lastFrameStep < 0) await this.frame();
     if (this.pauseWanted && !this.abort.signal.aborted) {
       this.state = "paused";
