@@ -7,7 +7,8 @@
  * prior, XY (first BENCH_BROWSER_LIMIT images, default 256), widths 8-8-16-16, d = 2, batch 32,
  * BENCH_BROWSER_STEPS steps (default 30), figures only at the start and end; the rate is the
  * session's own (the last 20 steps), so the first steps' shader or kernel compilation is left out.
- * The machine is shared: `loadAverage` is the 1-minute load before and after.
+ * The machine is shared: `loadAverage` is the 1-minute load before and after. BENCH_BROWSER_BACKENDS
+ * picks the page's backends (comma-separated); BENCH_BROWSER_TIMEOUT bounds each (seconds, 300).
  */
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -30,7 +31,9 @@ const FORM: TrainForm = {
   steps: STEPS,
   lr: 1e-3,
 };
-const PAGE_BACKENDS = ["webgpu", "webgl", "wasm", "cpu"] as const;
+const PAGE_BACKENDS = (process.env.BENCH_BROWSER_BACKENDS ?? "webgpu,webgl,wasm,cpu").split(",");
+/** Seconds one backend may take; past it the rate so far is reported, marked as timed out. */
+const TIMEOUT_S = Number(process.env.BENCH_BROWSER_TIMEOUT ?? 300);
 
 async function nodeRate(backend: string): Promise<number | string> {
   try {
@@ -57,7 +60,8 @@ export async function run(): Promise<unknown> {
     try {
       for (const backend of PAGE_BACKENDS) {
         const p = await browser.newPage();
-        p.setDefaultTimeout(600_000);
+        p.setDefaultTimeout(TIMEOUT_S * 1000);
+        console.error(`bench browser: ${backend} in the page`);
         await p.goto(`${server.url}?backend=${backend}#/train`);
         await p.waitForSelector("#tr-train");
         for (const [sel, v] of [
@@ -71,10 +75,19 @@ export async function run(): Promise<unknown> {
         ])
           await p.fill(sel, v);
         await p.click("#tr-train");
-        await p.waitForFunction(() => ["done", "failed"].includes(document.querySelector("#tr-state")?.textContent ?? ""));
+        const finished = await p
+          .waitForFunction(() => ["done", "failed"].includes(document.querySelector("#tr-state")?.textContent ?? ""))
+          .then(() => true)
+          .catch(() => false);
         const state = await p.locator("#tr-state").textContent();
         const error = await p.locator("#tr-error").textContent();
-        page[backend] = state === "done" ? Number(await p.locator("#tr-rate").textContent()) : `unavailable: ${error}`;
+        const rate = Number(await p.locator("#tr-rate").textContent());
+        const step = await p.locator("#tr-step").textContent();
+        page[backend] = !finished
+          ? `timed out after ${TIMEOUT_S} s at step ${step} (${Number.isFinite(rate) ? rate : "no"} steps/s so far)`
+          : state === "done"
+            ? rate
+            : `unavailable: ${error}`;
         await p.close();
       }
     } finally {
