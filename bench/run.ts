@@ -13,6 +13,7 @@ const BENCHMARKS: Record<string, Bench> = {
   metrics: () => import("./metrics.js"),
   native: () => import("./native.js"),
   parity: () => import("./parity.js"),
+  plan: () => import("./plan.js"),
   train: () => import("./train.js"),
 };
 

@@ -31,6 +31,7 @@ export {
   sweepTable,
   runWorker,
   planSweep,
+  PlanStopped,
   readSweepSpec,
   listSweepPresets,
   Ledger,

@@ -5,6 +5,7 @@
 import type { Command } from "commander";
 import {
   listSweepPresets,
+  PlanStopped,
   runSweep,
   SculptError,
   sweepTable,
@@ -58,15 +59,16 @@ export function sweepCommand(program: Command): void {
     .option("--queue-name <name>", "BullMQ queue name (default sculpt-runs)")
     .option("--runs-dir <dir>", "run folders (default OUT/runs; with --queue a folder every worker can reach)")
     .option("--max-attempts <n>", "attempts per run before it is marked failed (default 3)")
-    .option("--dry-run", "plan and record the runs, run nothing")
+    .option("--dry-run", "plan the runs and say what would run; write nothing")
     .option("--format <f>", `table printed at the end: ${TABLE_FORMATS.join(" | ")}`, "markdown")
     .option("--json", "JSON lines of progress on stderr and a JSON summary on stdout")
     .action(async (spec: string, f: SweepFlags) => {
       if (!TABLE_FORMATS.includes(f.format as TableFormat))
         throw new SculptError(`unknown --format '${f.format}'`, `use one of: ${TABLE_FORMATS.join(", ")}`);
       const controller = new AbortController();
+      let planning = true;
       const stop = () => {
-        if (!controller.signal.aborted)
+        if (!controller.signal.aborted && !planning)
           process.stderr.write("\nstopping: running runs go back to pending; rerun the same command to resume\n");
         controller.abort();
       };
@@ -101,11 +103,14 @@ export function sweepCommand(program: Command): void {
           onProgress,
           onRunEvent,
           onWarning: (message) => log({ event: "warning", message }, `warning: ${message}`),
-          onPlan: ({ out, runs, added, done }) =>
+          onCount: (requests) => log({ event: "planning", runs: requests }, `sweep: planning ${requests} runs`),
+          onPlan: ({ out, runs, added, done }) => {
+            planning = false;
             log(
-              { event: "plan", out, runs: runs.length, added, done },
-              `sweep: ${runs.length} runs planned in ${out} (${added} new, ${done} already done)`,
-            ),
+              { event: "plan", out, runs: runs.length, added, done, dryRun: f.dryRun ?? false },
+              `sweep: ${runs.length} runs planned ${f.dryRun ? "for" : "in"} ${out} (${added} new, ${done} already done)${f.dryRun ? "; dry run, nothing written" : ""}`,
+            );
+          },
         });
         if (f.json) printJson(summary);
         else {
@@ -115,6 +120,10 @@ export function sweepCommand(program: Command): void {
           if (summary.done > 0) console.log(sweepTable(summary.out, { format: f.format as TableFormat }));
         }
         if (summary.failed > 0 || (summary.pending > 0 && !f.dryRun)) process.exitCode = 1;
+      } catch (err) {
+        if (!(err instanceof PlanStopped)) throw err;
+        log({ event: "stopped", message: err.message }, `sweep: ${err.message}`);
+        process.exitCode = 130;
       } finally {
         process.off("SIGINT", stop);
         process.off("SIGTERM", stop);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assignRunIds, expandSweep, substituteRunRefs, type RunRequest } from "./expand.js";
+import { assignRunIds, countSweepRuns, expandSweep, MAX_SWEEP_RUNS, substituteRunRefs, type RunRequest } from "./expand.js";
 import { validateSweepSpec } from "./spec.js";
 import { resolveModelConfig } from "../models/index.js";
 
@@ -88,6 +88,22 @@ describe("expandSweep", () => {
       ),
     ).toThrow(/one channel count per conv layer/);
     expect(() => expandSweep(validateSweepSpec({ name: "x", grid: { dataset: ["xy"], model: ["nope"] } }))).toThrow(/unknown model 'nope'/);
+  });
+});
+
+describe("sweep size", () => {
+  it("counts the runs without building them, and refuses more than can be planned, naming the limit", () => {
+    const sized = (seeds: number) =>
+      validateSweepSpec({
+        name: "big",
+        seeds,
+        grid: { dataset: ["xy"], model: ["ae-mmd"], lambda: Array.from({ length: 1000 }, (_, i) => i) },
+      });
+    expect(countSweepRuns(sized(3))).toBe(3000);
+    expect(expandSweep(sized(3))).toHaveLength(3000);
+    const tooBig = sized(MAX_SWEEP_RUNS / 1000 + 1);
+    expect(() => countSweepRuns(tooBig)).toThrow(/2,001,000 runs; at most 2,000,000 can be planned at once/);
+    expect(() => expandSweep(tooBig)).toThrow(/split it into several sweeps/);
   });
 });
 

@@ -46,6 +46,8 @@ export interface ExpandedRun {
   request: RunRequest;
   /** Experiments named in the prior as `{name}`, and what the source run must share with this one. */
   refs: { experiments: string[]; match: readonly (typeof MATCH_KEYS)[number][] };
+  /** Runs of one group differ only in their seed (a planner may resolve a group once). */
+  group: number;
 }
 
 const REF = /\{([A-Za-z][\w-]*)\}/g;
@@ -88,20 +90,43 @@ export interface ExpandOptions {
   datasets?: readonly string[];
 }
 
-/** Every run request of `spec`, in spec order (experiment, data set, model, …, seed innermost). */
-export function expandSweep(spec: SweepSpec, options: ExpandOptions = {}): ExpandedRun[] {
+/**
+ * The most runs one sweep may plan. A planned run holds its resolved config in memory (about
+ * 1 KB), so past this the plan alone needs gigabytes: split such a sweep instead.
+ */
+export const MAX_SWEEP_RUNS = 2_000_000;
+
+/** One experiment × data set × model: the axes crossed with it, and how many runs that makes. */
+interface Block {
+  exp: string;
+  dataset: string;
+  model: ModelValue;
+  usesPrior: boolean;
+  probe: Record<string, unknown>;
+  settings: SweepSettings;
+  match: readonly (typeof MATCH_KEYS)[number][];
+  priors: { value: PriorValue | undefined; refs: string[] }[];
+  kernels: (string | undefined)[];
+  lambdas: (number | undefined)[];
+  dims: (number | undefined)[];
+  runs: number;
+}
+
+/** Check the spec and list its blocks (no run is built yet, so counting is cheap). */
+function sweepBlocks(spec: SweepSpec, options: ExpandOptions): { blocks: Block[]; seeds: number[]; budget: BudgetName; total: number } {
   const budget = options.budget ?? spec.budget;
   const override = spec.budgets?.[budget];
   const seeds = seedList(override?.seeds ?? spec.seeds);
   const experiments = spec.experiments ?? [{ name: spec.name, grid: {}, settings: {}, match: undefined }];
   const known = new Set(experiments.map((e) => e.name));
-  const out: ExpandedRun[] = [];
   if (options.datasets) {
     const all = new Set(experiments.flatMap((e) => e.grid.dataset ?? spec.grid.dataset ?? []));
     const unknown = options.datasets.filter((d) => !all.has(d));
     if (unknown.length)
       throw new SculptError(`sweep '${spec.name}' has no data set ${unknown.join(", ")}`, `choose from: ${[...all].join(", ")}`);
   }
+  const blocks: Block[] = [];
+  let total = 0;
   for (const exp of experiments) {
     const grid = { ...spec.grid, ...exp.grid };
     const settings = mergeSettings(spec.settings, exp.settings, override?.settings);
@@ -116,57 +141,107 @@ export function expandSweep(spec: SweepSpec, options: ExpandOptions = {}): Expan
     for (const dataset of grid.dataset.filter((d) => !options.datasets || options.datasets.includes(d)))
       for (const model of grid.model) {
         // A model spec with options (`beta-vae(beta=8)`) or config; its errors name the position.
-        const probe = resolveModelConfig(model);
+        const probe = resolveModelConfig(model) as Record<string, unknown> & { kind: string };
         const entry = modelEntry(probe.kind);
         // An axis a model has no use for is not crossed with it (one run, not one per value).
-        const priors: (PriorValue | undefined)[] = entry.usesPrior && grid.prior ? grid.prior : [undefined];
+        const priorValues: (PriorValue | undefined)[] = entry.usesPrior && grid.prior ? grid.prior : [undefined];
+        const priors = priorValues.map((value) => {
+          const refs = experimentRefs(value);
+          for (const r of refs) {
+            if (!known.has(r))
+              throw new SculptError(
+                `experiment '${exp.name}': the prior refers to '{${r}}', which is not an experiment of this sweep`,
+                `name one of: ${[...known].join(", ")}`,
+              );
+            if (r === exp.name) throw new SculptError(`experiment '${exp.name}' refers to itself in its prior`);
+          }
+          return { value, refs };
+        });
         const kernels: (string | undefined)[] = "kernel" in probe && grid.kernel ? grid.kernel : [undefined];
         const lambdas: (number | undefined)[] = "lambda" in probe && grid.lambda ? grid.lambda : [undefined];
         const dims: (number | undefined)[] = grid.latentDim ?? [undefined];
-        for (const prior of priors)
-          for (const kernel of kernels)
-            for (const lambda of lambdas)
-              for (const latentDim of dims)
-                for (const seed of seeds) {
-                  const refs = experimentRefs(prior);
-                  for (const r of refs) {
-                    if (!known.has(r))
-                      throw new SculptError(
-                        `experiment '${exp.name}': the prior refers to '{${r}}', which is not an experiment of this sweep`,
-                        `name one of: ${[...known].join(", ")}`,
-                      );
-                    if (r === exp.name) throw new SculptError(`experiment '${exp.name}' refers to itself in its prior`);
-                  }
-                  const request: RunRequest = {
-                    ...settings,
-                    dataset,
-                    model,
-                    prior,
-                    kernel,
-                    lambda,
-                    latentDim,
-                    seed,
-                    budget: settings.epochs === undefined ? budget : undefined,
-                  };
-                  const usesPrior = entry.usesPrior;
-                  out.push({
-                    coords: {
-                      experiment: exp.name,
-                      dataset,
-                      model: modelLabel(model),
-                      prior: usesPrior ? priorLabel(prior ?? "gaussian") : undefined,
-                      kernel: "kernel" in probe ? (kernel ?? kernelLabel(probe.kernel)) : undefined,
-                      lambda: "lambda" in probe ? (lambda ?? Number(probe.lambda)) : undefined,
-                      latentDim,
-                      seed,
-                    },
-                    request,
-                    refs: { experiments: refs, match },
-                  });
-                }
+        const runs = priors.length * kernels.length * lambdas.length * dims.length * seeds.length;
+        total += runs;
+        blocks.push({
+          exp: exp.name,
+          dataset,
+          model,
+          usesPrior: entry.usesPrior,
+          probe,
+          settings,
+          match,
+          priors,
+          kernels,
+          lambdas,
+          dims,
+          runs,
+        });
       }
   }
-  return out;
+  if (total > MAX_SWEEP_RUNS)
+    throw new SculptError(
+      `sweep '${spec.name}' has ${total.toLocaleString("en")} runs; at most ${MAX_SWEEP_RUNS.toLocaleString("en")} can be planned at once`,
+      "split it into several sweeps (fewer seeds or axis values per file, or --datasets)",
+    );
+  return { blocks, seeds, budget, total };
+}
+
+/** How many run requests `spec` expands to (before runs resolving to the same config are merged). */
+export function countSweepRuns(spec: SweepSpec, options: ExpandOptions = {}): number {
+  return sweepBlocks(spec, options).total;
+}
+
+/** The run requests of `spec` one at a time, in spec order (experiment, data set, model, …, seed innermost). */
+export function* iterateSweep(spec: SweepSpec, options: ExpandOptions = {}): Generator<ExpandedRun, void, undefined> {
+  const { blocks, seeds, budget } = sweepBlocks(spec, options);
+  let group = 0;
+  for (const b of blocks) {
+    const hasKernel = "kernel" in b.probe;
+    const hasLambda = "lambda" in b.probe;
+    const label = modelLabel(b.model);
+    for (const { value: prior, refs: experiments } of b.priors) {
+      const priorName = b.usesPrior ? priorLabel(prior ?? "gaussian") : undefined;
+      const refs = { experiments, match: b.match };
+      for (const kernel of b.kernels)
+        for (const lambda of b.lambdas)
+          for (const latentDim of b.dims) {
+            group++;
+            for (const seed of seeds) {
+              const request: RunRequest = {
+                ...b.settings,
+                dataset: b.dataset,
+                model: b.model,
+                prior,
+                kernel,
+                lambda,
+                latentDim,
+                seed,
+                budget: b.settings.epochs === undefined ? budget : undefined,
+              };
+              yield {
+                coords: {
+                  experiment: b.exp,
+                  dataset: b.dataset,
+                  model: label,
+                  prior: priorName,
+                  kernel: hasKernel ? (kernel ?? kernelLabel(b.probe.kernel)) : undefined,
+                  lambda: hasLambda ? (lambda ?? Number(b.probe.lambda)) : undefined,
+                  latentDim,
+                  seed,
+                },
+                request,
+                refs,
+                group,
+              };
+            }
+          }
+    }
+  }
+}
+
+/** Every run request of `spec`, in spec order (experiment, data set, model, …, seed innermost). */
+export function expandSweep(spec: SweepSpec, options: ExpandOptions = {}): ExpandedRun[] {
+  return [...iterateSweep(spec, options)];
 }
 
 /** A planned run: its id (hash of the resolved config), the config, and the runs it needs first. */
@@ -184,19 +259,73 @@ interface Resolved {
   prior?: unknown;
 }
 
+export interface AssignOptions<C> {
+  /** Run i's id from its final config: a faster way to compute exactly runId(config). */
+  id?: (config: C, i: number) => string;
+}
+
+/** Runs between the pauses of assignRunIdsSteps. */
+const STEP = 4096;
+
 /**
- * Resolve every request (`resolve` fills defaults: presets, model options, budget epochs) and name
+ * Resolve every request (`resolve(request, i)` fills defaults: presets, model options, budget epochs) and name
  * each run by its config's hash. A `{experiment}` reference becomes `{run:ID}` of the source run
  * that shares the `match` keys with this one; exactly one must. Runs that resolve to the same
- * config are one run (the first keeps its coordinates).
+ * config are one run (the first keeps its coordinates). Linear in the number of runs.
  */
-export function assignRunIds<C extends Resolved>(expanded: readonly ExpandedRun[], resolve: (r: RunRequest) => C): PlannedRun<C>[] {
-  const resolved = expanded.map((e) => resolve(e.request));
+export function assignRunIds<C extends Resolved>(
+  expanded: readonly ExpandedRun[],
+  resolve: (r: RunRequest, i: number) => C,
+  options: AssignOptions<C> = {},
+): PlannedRun<C>[] {
+  const steps = assignRunIdsSteps(expanded, resolve, options);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * assignRunIds as a generator that pauses (yields) every few thousand runs, so a caller can give
+ * its event loop a turn (signals, progress) while planning a large sweep; it returns the runs.
+ */
+export function* assignRunIdsSteps<C extends Resolved>(
+  expanded: readonly ExpandedRun[],
+  resolve: (r: RunRequest, i: number) => C,
+  options: AssignOptions<C> = {},
+): Generator<void, PlannedRun<C>[], undefined> {
+  const resolved: C[] = new Array(expanded.length);
+  for (let i = 0; i < expanded.length; i++) {
+    resolved[i] = resolve(expanded[i].request, i);
+    if (i % STEP === STEP - 1) yield;
+  }
   const ids: (string | undefined)[] = new Array(expanded.length);
-  const deps: string[][] = expanded.map(() => []);
-  const configs: C[] = [...resolved];
+  const deps: string[][] = new Array(expanded.length);
+  const configs: C[] = resolved.slice();
   const byExperiment = new Map<string, number[]>();
-  expanded.forEach((e, i) => byExperiment.set(e.coords.experiment, [...(byExperiment.get(e.coords.experiment) ?? []), i]));
+  expanded.forEach((e, i) => {
+    const list = byExperiment.get(e.coords.experiment);
+    if (list) list.push(i);
+    else byExperiment.set(e.coords.experiment, [i]);
+  });
+  // The runs of an experiment grouped by the values of some match keys, built once per (experiment, keys).
+  const indexes = new Map<string, Map<string, number[]>>();
+  const matchKey = (i: number, keys: readonly string[]) => JSON.stringify(keys.map((k) => resolved[i][k as keyof Resolved]));
+  const candidatesOf = (name: string, keys: readonly string[], i: number): number[] => {
+    const indexKey = `${name}\0${keys.join(",")}`;
+    let index = indexes.get(indexKey);
+    if (!index) {
+      index = new Map();
+      for (const j of byExperiment.get(name) ?? []) {
+        const k = matchKey(j, keys);
+        const list = index.get(k);
+        if (list) list.push(j);
+        else index.set(k, [j]);
+      }
+      indexes.set(indexKey, index);
+    }
+    return index.get(matchKey(i, keys)) ?? [];
+  };
 
   const visiting = new Set<number>();
   const idOf = (i: number): string => {
@@ -207,8 +336,9 @@ export function assignRunIds<C extends Resolved>(expanded: readonly ExpandedRun[
     visiting.add(i);
     const { refs } = expanded[i];
     let config = resolved[i];
+    const found: string[] = [];
     for (const name of refs.experiments) {
-      const candidates = (byExperiment.get(name) ?? []).filter((j) => refs.match.every((k) => resolved[j][k] === resolved[i][k]));
+      const candidates = candidatesOf(name, refs.match, i);
       if (candidates.length !== 1) {
         const at = refs.match.map((k) => `${k} ${resolved[i][k]}`).join(", ");
         throw new SculptError(
@@ -219,23 +349,25 @@ export function assignRunIds<C extends Resolved>(expanded: readonly ExpandedRun[
         );
       }
       const src = idOf(candidates[0]);
-      deps[i].push(src);
+      found.push(src);
       if (typeof config.prior !== "string") throw new SculptError(`a '{${name}}' reference must sit in a prior spec string`);
       config = { ...config, prior: config.prior.split(`{${name}}`).join(`{run:${src}}`) };
     }
+    deps[i] = found;
     configs[i] = config;
     visiting.delete(i);
-    return (ids[i] = runId(config));
+    return (ids[i] = options.id ? options.id(config, i) : runId(config));
   };
 
   const seen = new Set<string>();
   const out: PlannedRun<C>[] = [];
-  expanded.forEach((e, i) => {
+  for (let i = 0; i < expanded.length; i++) {
     const id = idOf(i);
-    if (seen.has(id)) return;
+    if (i % STEP === STEP - 1) yield;
+    if (seen.has(id)) continue;
     seen.add(id);
-    out.push({ id, coords: { ...e.coords, latentDim: configs[i].latentDim }, config: configs[i], deps: [...new Set(deps[i])] });
-  });
+    out.push({ id, coords: { ...expanded[i].coords, latentDim: configs[i].latentDim }, config: configs[i], deps: [...new Set(deps[i])] });
+  }
   return out;
 }
 

@@ -2,18 +2,23 @@
 export { sweepSpecSchema, validateSweepSpec, seedList, MATCH_KEYS, type SweepSpec, type SweepGrid, type SweepSettings } from "./spec.js";
 export {
   expandSweep,
+  iterateSweep,
+  countSweepRuns,
+  MAX_SWEEP_RUNS,
   assignRunIds,
+  assignRunIdsSteps,
   substituteRunRefs,
   modelLabel,
   priorLabel,
   RUN_REF,
+  type AssignOptions,
   type ExpandedRun,
   type ExpandOptions,
   type PlannedRun,
   type RunCoords,
   type RunRequest,
 } from "./expand.js";
-export { runId, sha256Hex, stableJson, RUN_ID_LENGTH } from "./hash.js";
+export { runId, runIdOfJson, sha256Hex, stableJson, RUN_ID_LENGTH } from "./hash.js";
 export { METRIC_INFO, metricColumn, metricDirection, metricLabel, metricTitle, type Direction } from "./metric-info.js";
 export {
   aggregate,

@@ -6,7 +6,7 @@
  * that arrives twice (queue events and polling, a retried job) is counted once.
  */
 import Database from "better-sqlite3";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { SculptError } from "../../core/registry.js";
 import type { PlannedRun, RunCoords } from "../../core/sweep/expand.js";
@@ -138,6 +138,22 @@ export class Ledger {
       throw new SculptError(`${dir} holds no sweep ledger (${LEDGER_FILE})`, "pass the --out folder of a `sculpt sweep` run");
     }
     return new Ledger(path);
+  }
+
+  /**
+   * The state of every run recorded in DIR's ledger, read-only (nothing is created or changed),
+   * or undefined when DIR holds no ledger: what a dry run compares its plan with.
+   */
+  static peekStates(dir: string): Map<string, RunState> | undefined {
+    const path = join(dir, LEDGER_FILE);
+    if (!existsSync(path)) return undefined;
+    const db = new Database(path, { fileMustExist: true, readonly: true });
+    try {
+      const rows = db.prepare("SELECT id, state FROM runs").all() as { id: string; state: RunState }[];
+      return new Map(rows.map((r) => [r.id, r.state]));
+    } finally {
+      db.close();
+    }
   }
 
   close(): void {

@@ -21,6 +21,11 @@ export interface JobData {
   runsDir: string;
 }
 
+/** Connection attempts before a first connection is given up (ioredis would retry forever). */
+export const CONNECT_ATTEMPTS = 3;
+// Connections that have been up once: from then on a lost connection is retried without end.
+const everConnected = new WeakSet<object>();
+
 /** ioredis options from redis://[user:password@]host[:port][/db] (rediss:// for TLS). */
 export function redisConnection(url: string): ConnectionOptions {
   let u: URL;
@@ -33,7 +38,7 @@ export function redisConnection(url: string): ConnectionOptions {
     throw new SculptError(`--queue '${url}' is not a redis:// URL`, "use redis://HOST:PORT, e.g. redis://127.0.0.1:6379");
   const db = u.pathname.replace(/^\//, "");
   if (db && !/^\d+$/.test(db)) throw new SculptError(`--queue '${url}': the database must be a number`, "use redis://HOST:PORT/0");
-  return {
+  const options: ConnectionOptions = {
     host: u.hostname || "127.0.0.1",
     port: u.port ? Number(u.port) : 6379,
     username: u.username ? decodeURIComponent(u.username) : undefined,
@@ -42,24 +47,36 @@ export function redisConnection(url: string): ConnectionOptions {
     tls: u.protocol === "rediss:" ? {} : undefined,
     // BullMQ's blocking commands need this; a lost connection is retried, not failed.
     maxRetriesPerRequest: null,
+    // Until the first connection, CONNECT_ATTEMPTS attempts (null ends the client); then BullMQ's backoff.
+    retryStrategy: (times: number) =>
+      everConnected.has(options) ? Math.max(Math.min(Math.exp(times), 20_000), 1000) : times < CONNECT_ATTEMPTS ? 500 * times : null,
   };
+  return options;
 }
 
-/** Wait for a BullMQ client to connect, or fail with the URL and a fix. */
-export async function connected(client: { waitUntilReady(): Promise<unknown>; close(): Promise<void> }, url: string, timeoutMs = 10_000) {
+/** A BullMQ client as `connected` sees it (Queue, QueueEvents, Worker). */
+interface Client {
+  waitUntilReady(): Promise<unknown>;
+  disconnect(): Promise<void>;
+}
+
+/**
+ * Wait for BullMQ clients made with `connection` (from redisConnection) to connect, or fail with
+ * the URL, the reason and a fix: a refused or unresolvable address fails after CONNECT_ATTEMPTS
+ * attempts, anything else after `timeoutMs`. Once connected, a lost connection is retried forever.
+ */
+export async function connected(clients: Client[], connection: ConnectionOptions, url: string, timeoutMs = 10_000): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(new SculptError(`cannot reach Redis at ${url} within ${timeoutMs / 1000} s`, "start redis-server there, or fix --queue")),
-      timeoutMs,
-    );
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
   });
   try {
-    await Promise.race([client.waitUntilReady(), timeout]);
+    await Promise.race([Promise.all(clients.map((c) => c.waitUntilReady())), timeout]);
+    everConnected.add(connection);
   } catch (err) {
-    await client.close().catch(() => undefined);
-    throw err;
+    // Stop the clients still trying (each gives up after its attempts anyway), not waiting for them.
+    for (const c of clients) c.disconnect().catch(() => undefined);
+    throw new SculptError(`cannot reach Redis at ${url}: ${(err as Error).message}`, "start redis-server there, or fix --queue");
   } finally {
     clearTimeout(timer);
   }
@@ -98,8 +115,7 @@ export async function runQueued(ledger: Ledger, options: QueueOptions): Promise<
   };
   queue.on("error", warn);
   events.on("error", warn);
-  await connected(queue, options.url);
-  await connected(events, options.url);
+  await connected([queue, events], connection, options.url);
 
   const durations: number[] = [];
   const report = () => {

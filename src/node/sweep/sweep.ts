@@ -32,8 +32,10 @@ export interface SweepOptions extends Omit<PoolOptions, "runsDir"> {
   queue?: string;
   queueName?: string;
   pollMs?: number;
-  /** Plan and record only; run nothing. */
+  /** Plan only: record nothing, run nothing (an existing ledger is read to say what is done). */
   dryRun?: boolean;
+  /** Called once the runs are counted, before planning them (which may take seconds for large sweeps). */
+  onCount?: (requests: number) => void;
   /** Called once the plan is recorded, before any run starts. */
   onPlan?: (info: { out: string; runs: PlannedRun<TrainConfig>[]; added: number; done: number }) => void;
 }
@@ -57,17 +59,32 @@ export async function runSweep(specOrPath: string | SweepSpec, options: SweepOpt
   const spec = typeof specOrPath === "string" ? readSweepSpec(specOrPath).spec : specOrPath;
   const budget = options.budget ?? spec.budget;
   lookup(BUDGETS, budget, "budget");
-  const runs = await planSweep(spec, { budget, datasets: options.datasets });
+  const runs = await planSweep(spec, { budget, datasets: options.datasets, signal: options.signal, onCount: options.onCount });
   const out = resolve(options.out ?? defaultSweepDir(spec.name, budget));
   const runsDir = resolve(options.runsDir ?? join(out, "runs"));
+  if (options.dryRun) {
+    const states = Ledger.peekStates(out) ?? new Map<string, string>();
+    const count = (state: string) => runs.filter((r) => states.get(r.id) === state).length;
+    const done = count("done");
+    options.onPlan?.({ out, runs, added: runs.filter((r) => !states.has(r.id)).length, done });
+    return {
+      name: spec.name,
+      budget,
+      out,
+      runsDir,
+      total: runs.length,
+      done,
+      failed: 0,
+      pending: runs.length - done,
+      seconds: (performance.now() - t0) / 1000,
+    };
+  }
   const ledger = Ledger.open(out);
   try {
     const { added } = ledger.sync({ name: spec.name, budget, tableMetrics: spec.table?.metrics }, runs);
     options.onPlan?.({ out, runs, added, done: ledger.counts().done });
-    if (!options.dryRun) {
-      if (options.queue) await runQueued(ledger, { ...options, url: options.queue, runsDir });
-      else await runLocalPool(ledger, { ...options, runsDir });
-    }
+    if (options.queue) await runQueued(ledger, { ...options, url: options.queue, runsDir });
+    else await runLocalPool(ledger, { ...options, runsDir });
     const c = ledger.counts();
     return {
       name: spec.name,

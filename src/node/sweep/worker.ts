@@ -73,8 +73,9 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     }
   };
 
+  const connection = redisConnection(options.url);
   const worker = new Worker<JobData, RunOutcome>(options.queueName ?? DEFAULT_QUEUE, processor, {
-    connection: redisConnection(options.url),
+    connection,
     concurrency,
     name: `${hostname()}:${process.pid}`,
     lockDuration,
@@ -84,7 +85,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     autorun: false,
   });
   worker.on("error", (e) => options.onWarning?.(`queue: ${e.message}`));
-  await connected(worker, options.url);
+  await connected([worker], connection, options.url);
   const stopped = new Promise<void>((done) => {
     if (options.signal?.aborted) return done();
     options.signal?.addEventListener("abort", () => done(), { once: true });
