@@ -18,6 +18,8 @@ export {
   empiricalPrior,
   productPrior,
   parseSpec,
+  checkPriorDim,
+  MAX_PRIOR_DIM,
   type Prior,
   type PriorConfig,
   type PriorEntry,

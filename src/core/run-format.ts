@@ -54,3 +54,23 @@ export interface EnvironmentInfo {
   platform: string;
   startedAt: string;
 }
+
+/**
+ * The records of a history.jsonl text: each line a JSON object; any other line (cut short by a
+ * crash, `null`, an array, bytes that are not text) is counted as bad instead.
+ */
+export function parseHistory(text: string): { history: Record<string, unknown>[]; bad: number } {
+  const history: Record<string, unknown>[] = [];
+  let bad = 0;
+  for (const line of text.split("\n")) {
+    if (!line.trim()) continue;
+    try {
+      const record: unknown = JSON.parse(line);
+      if (record !== null && typeof record === "object" && !Array.isArray(record)) history.push(record as Record<string, unknown>);
+      else bad++;
+    } catch {
+      bad++;
+    }
+  }
+  return { history, bad };
+}

@@ -1,7 +1,7 @@
 /** `sculpt mmd A.npy B.npy [--kernel K] [--estimator biased|unbiased] --json` */
 import type { Command } from "commander";
-import { tf, createKernel, initBackend, mmd, readMatrix, Rng, SculptError, takeRows, toTensor, type Matrix } from "../../node/index.js";
-import { intOption } from "../numbers.js";
+import { tf, assertFinite, createKernel, initBackend, mmd, readMatrix, Rng, SculptError, takeRows, toTensor, type Matrix } from "../../node/index.js";
+import { intOption, parseNumber } from "../numbers.js";
 import { printJson } from "../output.js";
 
 export function mmdCommand(program: Command): void {
@@ -18,11 +18,15 @@ export function mmdCommand(program: Command): void {
         throw new SculptError(`unknown estimator '${opts.estimator}'`, "use biased or unbiased");
       }
       const kernel = createKernel(opts.kernel);
-      const maxRows = intOption(opts.maxRows, "max-rows");
+      // The unbiased estimator needs two rows of each set.
+      const maxRows = parseNumber(opts.maxRows, "max-rows", { integer: true, min: 2 });
       const rng = new Rng(intOption(opts.seed, "seed"));
       const cap = (m: Matrix) => (m.rows > maxRows ? takeRows(m, rng.permutation(m.rows).subarray(0, maxRows)) : m);
-      const x = cap(readMatrix(a));
-      const y = cap(readMatrix(b));
+      const [fullX, fullY] = [readMatrix(a), readMatrix(b)];
+      assertFinite(fullX, a);
+      assertFinite(fullY, b);
+      const x = cap(fullX);
+      const y = cap(fullY);
       await initBackend();
       const [xt, yt] = [toTensor(x), toTensor(y)];
       const { mmd2, sigma, bandwidth } = mmd(xt, yt, kernel, opts.estimator as "biased");

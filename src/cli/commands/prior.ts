@@ -1,6 +1,9 @@
 /** `sculpt prior sample --spec SPEC --n N --seed S [--dim D] --out FILE.npy` */
 import type { Command } from "commander";
-import { loadPrior, priorConfigFromSpec, Rng, SculptError, writeMatrix } from "../../node/index.js";
+import { checkPriorDim, loadPrior, priorConfigFromSpec, Rng, SculptError, writeMatrix } from "../../node/index.js";
+
+/** Most values `prior sample` writes: 2^28 float32 values, 1 GiB. */
+const MAX_SAMPLE_VALUES = 2 ** 28;
 import { intOption } from "../numbers.js";
 import { printJson } from "../output.js";
 
@@ -32,6 +35,13 @@ export function priorCommand(program: Command): void {
       const n = intOption(opts.n, "n");
       if (n < 1) throw new SculptError(`--n must be at least 1 (got ${n})`);
       const dim = opts.dim ? intOption(opts.dim, "dim") : naturalDim(opts.spec);
+      checkPriorDim(dim, "--dim");
+      if (n * dim > MAX_SAMPLE_VALUES) {
+        throw new SculptError(
+          `--n ${n} × ${dim} dimensions is ${(n * dim).toExponential(2)} values; at most ${MAX_SAMPLE_VALUES.toLocaleString("en")} (1 GiB of float32) are written at once`,
+          "draw fewer samples per file (several --seed values give independent files)",
+        );
+      }
       const p = loadPrior(opts.spec, dim);
       const samples = p.sample(n, new Rng(intOption(opts.seed, "seed")));
       writeMatrix(opts.out, samples);

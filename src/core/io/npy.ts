@@ -32,7 +32,26 @@ const WRITE_DESCR: Record<NpyDtype, string> = {
 const ITEMSIZE: Record<NpyDtype, number> = { float32: 4, float64: 8, int64: 8, int32: 4, uint8: 1 };
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
-export function parseNpy(bytes: Uint8Array, name = "array"): NpyArray {
+/** What a .npy header says: the array's type and shape, and where its data starts and ends. */
+export interface NpyHeader {
+  dtype: NpyDtype;
+  shape: number[];
+  /** Byte offset of the data. */
+  start: number;
+  /** Bytes of data the shape needs. */
+  need: number;
+}
+
+/** Bytes that always hold a .npy file's header length field (magic, version, length). */
+export const NPY_PREAMBLE = 12;
+/** Longest header accepted (numpy writes well under 1 KiB): a longer one is not a real header. */
+export const MAX_NPY_HEADER = 65536;
+
+/**
+ * Parse the header at the start of `bytes` (which needs to hold only the header). Refuses a shape
+ * that is not a list of whole numbers ≥ 0, or whose data could not be held in memory.
+ */
+export function parseNpyHeader(bytes: Uint8Array, name = "array"): NpyHeader {
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
     throw new SculptError(
       `${name} is not a .npy file (missing \\x93NUMPY magic)`,
@@ -46,11 +65,20 @@ export function parseNpy(bytes: Uint8Array, name = "array"): NpyArray {
   if (major === 1) {
     headerLen = view.getUint16(8, true);
     offset = 10;
-  } else if (major === 2 || major === 3) {
+  } else if ((major === 2 || major === 3) && bytes.length >= 12) {
     headerLen = view.getUint32(8, true);
     offset = 12;
   } else {
     throw new SculptError(`${name}: unsupported .npy format version ${major}`, "re-save with numpy.save");
+  }
+  if (headerLen > MAX_NPY_HEADER) {
+    throw new SculptError(
+      `${name}: .npy header of ${headerLen} bytes (at most ${MAX_NPY_HEADER})`,
+      "the file is corrupt; re-save it with numpy.save",
+    );
+  }
+  if (bytes.length < offset + headerLen) {
+    throw new SculptError(`${name}: .npy header cut short`, "the file is truncated or corrupt; re-create it");
   }
   const header = new TextDecoder("latin1").decode(bytes.subarray(offset, offset + headerLen));
   const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
@@ -69,14 +97,34 @@ export function parseNpy(bytes: Uint8Array, name = "array"): NpyArray {
   if (fortran === "True") {
     throw new SculptError(`${name}: Fortran-ordered arrays are not supported`, "save np.ascontiguousarray(a)");
   }
-  const shape = shapeText
+  const parts = shapeText
     .split(",")
     .map((s) => s.trim())
-    .filter((s) => s.length > 0)
-    .map(Number);
+    .filter((s) => s.length > 0);
+  const shape = parts.map((s) => (/^\d+$/.test(s) ? Number(s) : NaN));
+  if (shape.some((d) => !Number.isSafeInteger(d))) {
+    throw new SculptError(
+      `${name}: the .npy shape (${shapeText}) is not a list of whole numbers ≥ 0`,
+      "the header is corrupt; re-save with numpy.save",
+    );
+  }
   const count = shape.reduce((a, b) => a * b, 1);
-  const start = offset + headerLen;
   const need = count * ITEMSIZE[dtype];
+  if (need > MAX_NPY_BYTES) {
+    throw new SculptError(
+      `${name}: shape [${shape}] needs ${need.toExponential(2)} bytes, more than can be held (at most ${MAX_NPY_BYTES} bytes)`,
+      "split the array into smaller files",
+    );
+  }
+  return { dtype, shape, start: offset + headerLen, need };
+}
+
+/** The largest array data read (the longest typed array V8 allocates is about 2^32 bytes). */
+export const MAX_NPY_BYTES = 2 ** 32;
+
+export function parseNpy(bytes: Uint8Array, name = "array"): NpyArray {
+  const { dtype, shape, start, need } = parseNpyHeader(bytes, name);
+  const count = shape.reduce((a, b) => a * b, 1);
   if (bytes.length - start < need) {
     throw new SculptError(
       `${name}: truncated .npy data (${bytes.length - start} bytes, shape [${shape}] needs ${need})`,

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { SculptError } from "../registry.js";
-import type { Matrix } from "../matrix.js";
+import { assertFinite, type Matrix } from "../matrix.js";
 import { specWord } from "./spec.js";
 import type { Prior, PriorEntry } from "./types.js";
 
@@ -25,6 +25,8 @@ export const empirical: PriorEntry<EmpiricalConfig> = {
 /** A prior that draws rows of `m` uniformly with replacement. */
 export function empiricalPrior(m: Matrix, name = "data"): Prior {
   if (m.rows < 2) throw new SculptError(`empirical prior ${name} has ${m.rows} rows`, "give it a latent set with at least 2 rows");
+  // A NaN row would be drawn as a target and make training diverge far from the cause.
+  assertFinite(m, `empirical prior ${name}`);
   const sorted = Array.from({ length: m.cols }, (_, j) => {
     const col = new Float64Array(m.rows);
     for (let i = 0; i < m.rows; i++) col[i] = m.data[i * m.cols + j];

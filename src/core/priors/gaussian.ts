@@ -1,12 +1,12 @@
 /** Gaussian N(mean, std²), i.i.d. per dimension. Spec: `gaussian`, `gaussian(0, 2)`. */
 import { z } from "zod";
 import { specNumber } from "./spec.js";
-import { iidPrior, normalPdf, type PriorEntry } from "./types.js";
+import { float32Number, iidPrior, normalPdf, type PriorEntry } from "./types.js";
 
 const schema = z.object({
   kind: z.literal("gaussian"),
-  mean: z.number().default(0),
-  std: z.number().positive("std must be > 0").default(1),
+  mean: float32Number("mean").default(0),
+  std: float32Number("std").pipe(z.number().positive("std must be > 0")).default(1),
 });
 export type GaussianConfig = z.infer<typeof schema>;
 

@@ -5,12 +5,12 @@
  */
 import { z } from "zod";
 import { specNumber, specVector } from "./spec.js";
-import { iidPrior, normalPdf, type PriorEntry } from "./types.js";
+import { float32Number, iidPrior, mixtureWeights, normalPdf, type PriorEntry } from "./types.js";
 
 const schema = z
   .object({
     kind: z.literal("gmm"),
-    means: z.array(z.number()).min(1),
+    means: z.array(float32Number("gmm means")).min(1),
     stds: z.array(z.number().positive("gmm stds must be > 0")).min(1),
     weights: z.array(z.number().nonnegative()).optional(),
   })
@@ -31,9 +31,7 @@ export const gmm: PriorEntry<GmmConfig> = {
     return { kind: "gmm", means, stds, ...(w ? { weights: specVector(w, "gmm weights") } : {}) };
   },
   create: ({ means, stds, weights }, { dim }) => {
-    const raw = weights ?? means.map(() => 1);
-    const total = raw.reduce((a, b) => a + b, 0);
-    const w = raw.map((v) => v / total);
+    const w = mixtureWeights(weights, means.length, "gmm");
     const cum: number[] = [];
     w.reduce((acc, v, i) => (cum[i] = acc + v), 0);
     const lo = Math.min(...means.map((m, i) => m - 4 * stds[i]));

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { SculptError } from "../registry.js";
-import type { Prior, PriorConfig, PriorEntry } from "./types.js";
+import { checkPriorDim, MAX_PRIOR_DIM, type Prior, type PriorConfig, type PriorEntry } from "./types.js";
 
 const schema = z.object({
   kind: z.literal("hybrid"),
@@ -22,6 +22,9 @@ export const hybrid: PriorEntry<HybridConfig> = {
   },
   create: ({ components }, ctx) => {
     const parts: Prior[] = [];
+    // Checked before building anything: hybrid[gaussian*100000000] must not allocate first.
+    const total = components.reduce((a, c) => a + c.repeat, 0);
+    if (total > MAX_PRIOR_DIM) checkPriorDim(total, "the hybrid prior");
     for (const { prior, repeat } of components) {
       const p = ctx.create(prior as PriorConfig, repeat);
       if (p.dim === repeat) parts.push(p);

@@ -10,7 +10,7 @@ import { hybrid } from "./hybrid.js";
 import { mixture } from "./mixture.js";
 import { mvn } from "./mvn.js";
 import { parseSpec, type SpecNode } from "./spec.js";
-import type { Prior, PriorConfig, PriorContext, PriorEntry } from "./types.js";
+import { checkPriorDim, type Prior, type PriorConfig, type PriorContext, type PriorEntry } from "./types.js";
 import { uniform } from "./uniform.js";
 import type { Matrix } from "../matrix.js";
 
@@ -53,6 +53,7 @@ export interface CreatePriorOptions {
 
 /** Build a prior from a spec string, a config or a ready Prior, checking its dimension. */
 export function createPrior(source: string | PriorConfig | Prior, options: CreatePriorOptions): Prior {
+  checkPriorDim(options.dim, "the latent size");
   let prior: Prior;
   if (typeof source === "object" && "sample" in source && typeof source.sample === "function") prior = source as Prior;
   else {
@@ -77,6 +78,7 @@ export function createPrior(source: string | PriorConfig | Prior, options: Creat
 }
 
 export type { Prior, PriorConfig, PriorEntry } from "./types.js";
+export { checkPriorDim, MAX_PRIOR_DIM } from "./types.js";
 export { customPrior } from "./custom.js";
 export { empiricalPrior } from "./empirical.js";
 export { productPrior } from "./hybrid.js";

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { SculptError } from "../registry.js";
 import { specVector } from "./spec.js";
-import type { PriorConfig, PriorEntry } from "./types.js";
+import { mixtureWeights, type PriorConfig, type PriorEntry } from "./types.js";
 
 const schema = z.object({
   kind: z.literal("mixture"),
@@ -34,9 +34,7 @@ export const mixture: PriorEntry<MixtureConfig> = {
     if (parts.some((p) => p.dim !== dim))
       throw new SculptError(`mixture components have different dimensions (${parts.map((p) => p.dim).join(", ")})`);
     if (weights && weights.length !== parts.length) throw new SculptError("mixture needs one weight per component");
-    const raw = weights ?? parts.map(() => 1);
-    const total = raw.reduce((a, b) => a + b, 0);
-    const w = raw.map((v) => v / total);
+    const w = mixtureWeights(weights, parts.length, "mixture");
     const cum: number[] = [];
     w.reduce((acc, v, i) => (cum[i] = acc + v), 0);
     return {

@@ -41,9 +41,13 @@ export class SpecSyntaxError extends SculptError {
   }
 }
 
+/** Deepest nesting of brackets a spec may have (real priors need two or three levels). */
+export const MAX_SPEC_DEPTH = 64;
+
 /** Parse a spec's text; `what` (prior, model, kernel) names it in error messages. */
 export function parseSpec(source: string, what = "prior"): SpecNode {
   let pos = 0;
+  let depth = 0;
   const ws = () => {
     while (pos < source.length && /\s/.test(source[pos])) pos++;
   };
@@ -111,6 +115,12 @@ export function parseSpec(source: string, what = "prior"): SpecNode {
   const spec = (): SpecNode => {
     ws();
     const at = pos;
+    if (++depth > MAX_SPEC_DEPTH) {
+      throw new SculptError(
+        `bad ${what} spec: brackets nested more than ${MAX_SPEC_DEPTH} levels deep (at position ${at + 1})`,
+        "write the prior with fewer nested brackets; use *k to repeat a component",
+      );
+    }
     const node: SpecNode = { name: name(), args: [], kwargs: {}, children: null, repeat: 1, at };
     if (peek() === "(") {
       pos++;
@@ -148,6 +158,7 @@ export function parseSpec(source: string, what = "prior"): SpecNode {
       pos += m[0].length;
       node.repeat = Number(m[0]);
     }
+    depth--;
     return node;
   };
   const root = spec();

@@ -3,7 +3,8 @@
  * densities and ranges are optional capabilities used by plots, traversals and fidelity metrics;
  * shared code checks for the member, never for the prior's kind.
  */
-import type { z } from "zod";
+import { z as zod, type z } from "zod";
+import { SculptError } from "../registry.js";
 import type { Matrix } from "../matrix.js";
 import type { Rng } from "../random.js";
 import type { SpecNode } from "./spec.js";
@@ -69,6 +70,47 @@ export function iidPrior(
     marginalPdf: (_j, x) => pdf(x),
     marginalRange: () => range,
   };
+}
+
+/** Most dimensions a prior may have: far above any latent size, low enough to sample without running out of memory. */
+export const MAX_PRIOR_DIM = 65536;
+
+/** Refuse a dimension count above MAX_PRIOR_DIM, naming what asked for it. */
+export function checkPriorDim(dim: number, what: string): void {
+  if (!(Number.isInteger(dim) && dim >= 1 && dim <= MAX_PRIOR_DIM)) {
+    throw new SculptError(
+      `${what} asks for ${dim} dimensions; a prior has at most ${MAX_PRIOR_DIM} dimensions`,
+      "use a smaller latent size or repeat count",
+    );
+  }
+}
+
+/** Largest float32: samples are float32, so a bound beyond it would be written as ±inf. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** A prior parameter that must fit in float32. */
+export const float32Number = (what: string) =>
+  zod.number().refine((v) => Math.abs(v) <= FLOAT32_MAX, `${what} must fit in float32 (|x| ≤ 3.4e38)`);
+
+/**
+ * Mixture weights (gmm, mixture): each ≥ 0 and finite, summing to 1 (within 1e-6). Weights that
+ * sum to something else are refused rather than silently renormalised: they usually mean a typo.
+ */
+export function mixtureWeights(weights: number[] | undefined, count: number, what: string): number[] {
+  if (weights === undefined) return Array.from({ length: count }, () => 1 / count);
+  if (weights.some((w) => !(w >= 0) || !Number.isFinite(w)))
+    throw new SculptError(`${what} weights must be finite and ≥ 0 (got ${weights.join("|")})`);
+  const total = weights.reduce((a, b) => a + b, 0);
+  if (Math.abs(total - 1) > 1e-6) {
+    const even = Array.from({ length: weights.length }, () => +(1 / weights.length).toPrecision(3)).join("|");
+    throw new SculptError(
+      `${what} weights sum to ${+total.toPrecision(6)}, not 1 (${weights.join("|")})`,
+      total > 0
+        ? `divide them by ${+total.toPrecision(6)}, or leave them out for equal weights (${even})`
+        : `give at least one weight > 0, e.g. ${even}`,
+    );
+  }
+  return weights.map((w) => w / total);
 }
 
 export const SQRT_2PI = Math.sqrt(2 * Math.PI);

@@ -1,10 +1,10 @@
 /** Uniform U(low, high), i.i.d. per dimension. Spec: `uniform`, `uniform(-5, 5)`. Default U(-1, 1). */
 import { z } from "zod";
 import { specNumber } from "./spec.js";
-import { iidPrior, type PriorEntry } from "./types.js";
+import { float32Number, iidPrior, type PriorEntry } from "./types.js";
 
 const schema = z
-  .object({ kind: z.literal("uniform"), low: z.number().default(-1), high: z.number().default(1) })
+  .object({ kind: z.literal("uniform"), low: float32Number("uniform low").default(-1), high: float32Number("uniform high").default(1) })
   .refine((c) => c.high > c.low, { message: "uniform needs low < high" });
 export type UniformConfig = z.infer<typeof schema>;
 

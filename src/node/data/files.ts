@@ -9,7 +9,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { gunzipSync } from "node:zlib";
+import { constants as zlibConstants, gunzipSync } from "node:zlib";
 import { SculptError } from "../../core/registry.js";
 
 /** The folder holding sculpt's package.json (works from src/ under tsx and from dist/). */
@@ -85,13 +85,30 @@ export function locate(home: DataHome, bases: string[], root?: string): { root: 
   );
 }
 
-/** A file's bytes, un-gzipped when it is gzip (by magic number, so `.gz` naming is not required). */
-export function readMaybeGz(path: string): Uint8Array {
+/**
+ * A file's bytes, un-gzipped when it is gzip (by magic number, so `.gz` naming is not required).
+ * `limit(head)` gives the most bytes the content may have from its first bytes (a header's declared
+ * size): inflating stops there, so a small file that inflates to gigabytes is refused, not read.
+ */
+export function readMaybeGz(path: string, options: { limit?: (head: Uint8Array) => number } = {}): Uint8Array {
   const raw = readFileSync(path);
   if (raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b) {
+    let max: number | undefined;
     try {
-      return gunzipSync(raw);
+      if (options.limit) {
+        // The first bytes of the content: inflate a prefix, tolerating its cut-off end.
+        const head = gunzipSync(raw.subarray(0, 4096), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+        max = options.limit(new Uint8Array(head.buffer, head.byteOffset, head.byteLength));
+      }
+      return gunzipSync(raw, max === undefined ? {} : { maxOutputLength: Math.max(1, max) });
     } catch (err) {
+      if (err instanceof SculptError) throw err;
+      if ((err as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE" && max !== undefined) {
+        throw new SculptError(
+          `${path}: inflates to more data than its header declares (${max} bytes)`,
+          "the file is corrupt or hostile; download it again",
+        );
+      }
       throw new SculptError(`${path}: corrupt gzip data (${(err as Error).message})`, "download the file again");
     }
   }

@@ -16,13 +16,34 @@ export interface RgbImage {
   rgb: Uint8Array;
 }
 
+/** Largest image decoded: 2^26 pixels (e.g. 8192×8192), 256 MiB as RGBA. */
+export const MAX_IMAGE_PIXELS = 2 ** 26;
+
+function checkImageSize(path: string, width: number, height: number): void {
+  if (width * height > MAX_IMAGE_PIXELS) {
+    throw new SculptError(
+      `${path} declares ${width}×${height} pixels; at most ${MAX_IMAGE_PIXELS.toLocaleString("en")} pixels are decoded`,
+      "shrink the image, or remove it from the folder",
+    );
+  }
+}
+
 /** Decode a PNG or JPEG file (recognised by its magic number) to RGB bytes. */
 export function decodeImageFile(path: string): RgbImage {
   const bytes = readFileSync(path);
   let rgba: { width: number; height: number; data: Uint8Array };
   try {
-    if (bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) rgba = PNG.sync.read(bytes);
-    else if (bytes[0] === 0xff && bytes[1] === 0xd8) rgba = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
+    if (bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) {
+      // IHDR, the first chunk, declares width and height at bytes 16..23: check them before inflating.
+      if (bytes.length >= 24) checkImageSize(path, bytes.readUInt32BE(16), bytes.readUInt32BE(20));
+      rgba = PNG.sync.read(bytes);
+    } else if (bytes[0] === 0xff && bytes[1] === 0xd8)
+      rgba = jpeg.decode(bytes, {
+        useTArray: true,
+        formatAsRGBA: true,
+        maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6,
+        maxMemoryUsageInMB: 1024,
+      });
     else throw new SculptError(`${path}: not a PNG or JPEG file (unknown magic number)`, "convert it to PNG or JPEG, or remove it");
   } catch (err) {
     if (err instanceof SculptError) throw err;

@@ -37,6 +37,21 @@ export function parseIdx(bytes: Uint8Array, file: string, ndims: number): { dims
   return { dims, data: bytes.subarray(start) };
 }
 
+/** Bytes an IDX file with `ndims` dimensions holds, from its header (at least the header when cut short). */
+export function idxByteLength(head: Uint8Array, ndims: number): number {
+  const start = 4 + 4 * ndims;
+  if (head.length < start) return start;
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  let n = 1;
+  for (let k = 0; k < ndims; k++) n *= view.getUint32(4 + 4 * k, false);
+  return start + n;
+}
+
+/** An IDX file (raw or gzipped), inflated no further than its header's declared size. */
+export function readIdx(path: string, ndims: number): { dims: number[]; data: Uint8Array } {
+  return parseIdx(readMaybeGz(path, { limit: (head) => idxByteLength(head, ndims) }), path, ndims);
+}
+
 interface IdxSet {
   name: string;
   home: DataHome;
@@ -47,8 +62,8 @@ async function loadIdxSet(set: IdxSet, options: DatasetOptions): Promise<Dataset
   checkSplit(options.split);
   const prefix = options.split === "train" ? "train" : "t10k";
   const { files } = locate(set.home, [`${prefix}-images-idx3-ubyte`, `${prefix}-labels-idx1-ubyte`], options.root);
-  const images = parseIdx(readMaybeGz(files[0]), files[0], 3);
-  const labels = parseIdx(readMaybeGz(files[1]), files[1], 1);
+  const images = readIdx(files[0], 3);
+  const labels = readIdx(files[1], 1);
   const [n, h, w] = images.dims;
   if (labels.dims[0] !== n) {
     throw new SculptError(`${files[1]} has ${labels.dims[0]} labels but ${files[0]} has ${n} images`, "use the matching pair of files");

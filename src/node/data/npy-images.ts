@@ -59,6 +59,9 @@ async function loadNpyImages(options: DatasetOptions): Promise<Dataset> {
   const arr = readNpy(file);
   const shape = imageShape(arr.shape, file);
   const n = arr.shape[0];
+  if (n === 0 || shape.some((d) => d === 0)) {
+    throw new SculptError(`${file} holds no images (shape [${arr.shape}])`, "give a file with at least one image");
+  }
   const factorsFile = isFolder ? join(options.root, "factors.npy") : "";
   const classes = isFolder && existsSync(factorsFile) ? readFactors(factorsFile, n, join(options.root, "info.json")) : undefined;
   let full: Dataset;

@@ -28,6 +28,9 @@ export function previewIndices(size: number, count: number, seed: number): Int32
   return Int32Array.from(chosen).sort();
 }
 
+/** Largest preview: 2^26 pixels (256 MiB of RGBA), far beyond a readable grid. */
+export const MAX_PREVIEW_PIXELS = 2 ** 26;
+
 export function previewPng(d: Dataset, options: PreviewOptions = {}): Uint8Array {
   const { rows = 8, cols = 8, seed = 0, pad = 2 } = options;
   const [h, w, c] = d.shape;
@@ -37,7 +40,14 @@ export function previewPng(d: Dataset, options: PreviewOptions = {}): Uint8Array
   const indices = previewIndices(d.size, rows * cols, seed);
   const images = d.images(indices);
   const [th, tw] = [h * scale, w * scale];
-  const png = new PNG({ width: cols * tw + (cols + 1) * pad, height: rows * th + (rows + 1) * pad });
+  const [width, height] = [cols * tw + (cols + 1) * pad, rows * th + (rows + 1) * pad];
+  if (width * height > MAX_PREVIEW_PIXELS) {
+    throw new SculptError(
+      `a ${rows}×${cols} preview at scale ${scale} would be ${width}×${height} pixels; at most ${MAX_PREVIEW_PIXELS.toLocaleString("en")} pixels`,
+      "use a smaller --scale or fewer --rows/--cols",
+    );
+  }
+  const png = new PNG({ width, height });
   png.data.fill(128); // grey gutters, opaque
   for (let p = 3; p < png.data.length; p += 4) png.data[p] = 255;
   const pixels = h * w * c;

@@ -2,6 +2,7 @@
  * `writeReport`: one self-contained HTML report of a run folder or of a sweep (a folder of run
  * folders, or a list of them), written atomically. `sculpt report` and `sculpt demo` call this.
  */
+import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { SculptError } from "../../core/registry.js";
 import { writeFileAtomic } from "../atomic.js";
@@ -31,6 +32,9 @@ export interface WrittenReport {
 export async function writeReport(options: WriteReportOptions): Promise<WrittenReport> {
   if ((options.run === undefined) === (options.sweep === undefined)) {
     throw new SculptError("a report is of one run or of one sweep", "pass exactly one of --run DIR or --sweep DIR");
+  }
+  if (options.out !== undefined && existsSync(options.out) && statSync(options.out).isDirectory()) {
+    throw new SculptError(`--out ${options.out} is a folder`, `give a file name, e.g. --out ${join(options.out, "report.html")}`);
   }
   let built: { html: string; sections: string[] };
   let out: string;

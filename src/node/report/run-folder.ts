@@ -10,7 +10,7 @@ import type { Matrix } from "../../core/matrix.js";
 import { modelKind } from "../../core/models/index.js";
 import { SculptError } from "../../core/registry.js";
 import { readMatrix, readNpy } from "../npy-file.js";
-import { RUN_FILES } from "../run-format.js";
+import { parseHistory, RUN_FILES } from "../run-format.js";
 import type { NpyArray } from "../../core/io/npy.js";
 
 export interface RunFiles {
@@ -98,18 +98,9 @@ export function readRunFiles(dir: string): RunFiles {
   const abs = assertRunFolder(dir);
   const path = (f: string) => join(abs, f);
   const config = readOptionalObject(path(RUN_FILES.config), RUN_FILES.config)!;
-  const history: Record<string, unknown>[] = [];
-  let badHistoryLines = 0;
-  if (existsSync(path(RUN_FILES.history))) {
-    for (const line of readFileSync(path(RUN_FILES.history), "utf8").split("\n")) {
-      if (!line.trim()) continue;
-      try {
-        history.push(JSON.parse(line));
-      } catch {
-        badHistoryLines++;
-      }
-    }
-  }
+  const { history, bad: badHistoryLines } = existsSync(path(RUN_FILES.history))
+    ? parseHistory(readFileSync(path(RUN_FILES.history), "utf8"))
+    : { history: [], bad: 0 };
   const metrics = readOptionalObject(path(RUN_FILES.metrics), RUN_FILES.metrics);
   return {
     dir: abs,

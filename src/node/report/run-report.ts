@@ -84,6 +84,11 @@ export async function runReportSections(
   if (run.history.length > 0) {
     const bad = run.badHistoryLines ? note(`${run.badHistoryLines} unreadable line(s) of ${RUN_FILES.history} skipped.`) : "";
     sections.push({ id: "training", title: "Training", body: figure(await svg(trainingCurvesSpec(run.history), "curves")) + bad });
+  } else if (run.badHistoryLines > 0) {
+    const body = note(
+      `${RUN_FILES.history} is corrupt: none of its ${run.badHistoryLines} line(s) is a JSON record; rerun or resume the training.`,
+    );
+    sections.push({ id: "training", title: "Training", body });
   } else sections.push({ id: "training", title: "Training", body: note(`No ${RUN_FILES.history} yet.`) });
 
   sections.push({

@@ -15,7 +15,7 @@ import { hostname as machineName, networkInterfaces } from "node:os";
 import { dirname, extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SculptError } from "../../core/registry.js";
-import { RUN_FILES } from "../run-format.js";
+import { parseHistory, RUN_FILES } from "../run-format.js";
 import { parseMetricsFile } from "../report/run-folder.js";
 import { fileInside, LEDGER_FILE, readFileInside, readFileObject, RunCatalog, safeSegment } from "./catalog.js";
 import { readLedger } from "./ledger.js";
@@ -239,24 +239,15 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   function runDetail(id: string) {
     const dir = catalog.runDir(id);
     if (!dir) throw new HttpError(404, `no run '${id}' under the root`);
-    const history: Record<string, unknown>[] = [];
-    let badHistoryLines = 0;
     let historyText: string | undefined;
+    let linkedOut = 0;
     try {
       historyText = readFileInside(dir, RUN_FILES.history);
     } catch {
-      badHistoryLines++;
+      linkedOut = 1;
     }
-    for (const line of historyText?.split("\n") ?? []) {
-      if (!line.trim()) continue;
-      try {
-        const record: unknown = JSON.parse(line);
-        if (record && typeof record === "object" && !Array.isArray(record)) history.push(record as Record<string, unknown>);
-        else badHistoryLines++;
-      } catch {
-        badHistoryLines++;
-      }
-    }
+    const { history, bad } = parseHistory(historyText ?? "");
+    const badHistoryLines = bad + linkedOut;
     const read = (f: string) => {
       try {
         return readFileObject(dir, f);
