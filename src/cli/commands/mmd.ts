@@ -1,6 +1,18 @@
 /** `sculpt mmd A.npy B.npy [--kernel K] [--estimator biased|unbiased] --json` */
 import type { Command } from "commander";
-import { tf, assertFinite, createKernel, initBackend, mmd, readMatrix, Rng, SculptError, takeRows, toTensor, type Matrix } from "../../node/index.js";
+import {
+  tf,
+  assertFinite,
+  createKernel,
+  initBackend,
+  mmd,
+  readMatrix,
+  Rng,
+  SculptError,
+  takeRows,
+  toTensor,
+  type Matrix,
+} from "../../node/index.js";
 import { intOption, parseNumber } from "../numbers.js";
 import { printJson } from "../output.js";
 
