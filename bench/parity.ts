@@ -315,7 +315,9 @@ export async function parity(
   const backend = (await initBackend(o.backend)).name;
   const cache = o.cache ?? join(import.meta.dirname, "..", ".sculpt", "parity");
   mkdirSync(cache, { recursive: true });
-  const budgets = o.quick ? [QUICK] : (o.datasets ?? ["xy", "mnist"]).map((d) => BUDGETS[d] ?? unknown("data set", d, Object.keys(BUDGETS)));
+  const budgets = o.quick
+    ? [QUICK]
+    : (o.datasets ?? ["xy", "mnist"]).map((d) => BUDGETS[d] ?? unknown("data set", d, Object.keys(BUDGETS)));
   const names = o.models ?? (o.quick ? ["ae", "ae-mmd"] : PARITY_MODELS.map((m) => m.name));
   const models = names.map(
     (n) =>
