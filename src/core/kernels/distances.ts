@@ -42,7 +42,7 @@ export function median(values: Float64Array, sqrt = false): number {
 }
 
 /** Quickselect: the k-th smallest value; afterwards values[0..k) ≤ values[k] ≤ values(k..]. */
-function select(a: Float64Array, k: number): number {
+export function select(a: Float64Array, k: number): number {
   let lo = 0;
   let hi = a.length - 1;
   while (lo < hi) {

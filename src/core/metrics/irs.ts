@@ -9,6 +9,7 @@
  * `num_active_dims` sums their values instead).
  */
 import type { Matrix } from "../matrix.js";
+import { select } from "../kernels/distances.js";
 import { SculptError } from "../registry.js";
 import { histogramBins } from "./mig.js";
 import { checkFactors, checkLatents, factorColumn, type Factors } from "./validate.js";
@@ -104,32 +105,6 @@ export function quantileOf(values: Float64Array, q: number): number {
   let b = Infinity;
   for (let i = lo + 1; i < n; i++) if (values[i] < b) b = values[i];
   return a + (h - lo) * (b - a);
-}
-
-/** Hoare's quickselect: the k-th smallest of a (0-based), with a[k] in place and a[k+1..] ≥ it. */
-function select(a: Float64Array, k: number): number {
-  let left = 0;
-  let right = a.length - 1;
-  while (right > left) {
-    const pivot = a[(left + right) >>> 1];
-    let i = left;
-    let j = right;
-    while (i <= j) {
-      while (a[i] < pivot) i++;
-      while (a[j] > pivot) j--;
-      if (i <= j) {
-        const t = a[i];
-        a[i] = a[j];
-        a[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) right = j;
-    else if (k >= i) left = i;
-    else break;
-  }
-  return a[k];
 }
 
 export const irsMetric: MetricEntry = {
