@@ -104,8 +104,9 @@ describe("sculpt sweep (embedded)", () => {
         expect(rows.find((r) => join(runs, r.id) === interrupted)!.attempts).toBe(2);
         // The copies were trained toward their own seed's AE codes.
         for (const r of rows.filter((x) => x.coords.experiment === "copy")) {
-          const config = JSON.parse(readFileSync(join(runs, r.id, "config.json"), "utf8")) as { prior: string };
-          expect(config.prior).toBe(`empirical("${join(runs, r.deps[0])}/latents.npy")`);
+          const config = JSON.parse(readFileSync(join(runs, r.id, "config.json"), "utf8")) as { prior: unknown; priorSpec: string };
+          expect(config.priorSpec).toBe(`empirical("${join(runs, r.deps[0])}/latents.npy")`);
+          expect(config.prior).toEqual({ kind: "empirical", path: `${join(runs, r.deps[0])}/latents.npy` });
           expect(ledger.get(r.deps[0])!.coords).toMatchObject({ experiment: "source", seed: r.coords.seed });
         }
       } finally {

@@ -119,8 +119,10 @@ export class TrainSession {
   /** Train `config` (continuing `from` when given) until the end, a stop, or a failure. */
   async run(config: TrainConfig, from?: { checkpoint: Checkpoint; history: HistoryRecordLike[]; changes?: Change[] }): Promise<State> {
     if (this.state !== "idle") throw new SculptError("this session has already run");
-    if (typeof config.prior !== "string") throw new SculptError("the page trains with a prior spec");
-    this.config = structuredClone(config);
+    // A run folder's config holds the parsed prior and its text in priorSpec; the page edits the text.
+    const spec = typeof config.prior === "string" ? config.prior : config.priorSpec;
+    if (spec === undefined) throw new SculptError("the page trains with a prior spec", "give the prior as text (config.priorSpec)");
+    this.config = { ...structuredClone(config), prior: spec };
     const entry = SYNTHETIC_DATASETS[config.dataset as keyof typeof SYNTHETIC_DATASETS];
     if (!entry) throw new SculptError(`data set '${config.dataset}' cannot be made in the page`);
     this.data = await entry.create({ ...config.datasetOptions, split: "train" });
