@@ -10,6 +10,7 @@
  */
 import { Rng } from "../random.js";
 import { SculptError } from "../registry.js";
+import { accuracy } from "./dci.js";
 import { encodeFactors, sampleFactors, variedFactors } from "./interventions.js";
 import { fitLogistic } from "./logistic.js";
 import type { Interventions, MetricEntry } from "./types.js";
@@ -81,12 +82,6 @@ async function points(source: Interventions, varied: number[], batch: number, co
     }
   }
   return { x, y, d };
-}
-
-function accuracy(pred: Int32Array, y: Int32Array): number {
-  let hit = 0;
-  for (let i = 0; i < y.length; i++) if (pred[i] === y[i]) hit++;
-  return hit / y.length;
 }
 
 export const betaVaeMetric: MetricEntry = {

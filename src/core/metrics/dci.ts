@@ -128,7 +128,8 @@ function entropyBase(v: number[], base: number): number {
   return h / Math.log(base);
 }
 
-function accuracy(pred: Int32Array, y: Int32Array): number {
+/** Fraction of predicted classes equal to the true ones. */
+export function accuracy(pred: Int32Array, y: Int32Array): number {
   let hit = 0;
   for (let i = 0; i < y.length; i++) if (pred[i] === y[i]) hit++;
   return hit / y.length;
