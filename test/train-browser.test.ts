@@ -114,6 +114,47 @@ describe.skipIf(!HAVE_CHROMIUM)("Train view in headless Chromium, static build",
     return { page, errors, zip: new Uint8Array(readFileSync(file)) };
   }
 
+  it("auto skips a software WebGPU adapter (and software WebGL), says why, and trains", { timeout: 300_000 }, async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.setDefaultTimeout(240_000);
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(`${url}#/train`);
+    await page.waitForSelector("#tr-train");
+    expect(await page.locator("#tr-backend-choice").inputValue()).toBe("auto");
+    // What this Chromium offers: a software (SwiftShader) adapter where there is no GPU.
+    const adapter = await page.evaluate(async () => {
+      type Info = { vendor?: string; architecture?: string; isFallbackAdapter?: boolean };
+      const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<{ info?: Info } | null> } }).gpu;
+      const a = gpu ? await gpu.requestAdapter() : null;
+      return a ? { software: Boolean(a.info?.isFallbackAdapter) || /swiftshader|llvmpipe/i.test(`${a.info?.architecture}`) } : null;
+    });
+    for (const [sel, v] of [
+      ["#tr-limit", "32"],
+      ["#tr-widths", "4, 4"],
+      ["#tr-batch", "16"],
+      ["#tr-steps", "6"],
+      ["#tr-lr", "0.003"],
+      ["#tr-every", "2"],
+    ])
+      await page.fill(sel, v);
+    await page.click("#tr-train");
+    await page.waitForFunction(() => ["done", "failed"].includes(document.querySelector("#tr-state")?.textContent ?? ""));
+    expect(await page.locator("#tr-error").textContent()).toBe("");
+    expect(await page.locator("#tr-state").textContent()).toBe("done");
+    expect(await page.locator("#tr-step").textContent()).toBe("6");
+    const used = await page.locator("#tr-backend").textContent();
+    if (adapter?.software) {
+      expect(used).not.toBe("webgpu");
+      const why = await page.locator("#tr-backend-why").textContent();
+      expect(why).toMatch(/^WebGPU adapter is software \(.+\)/);
+      expect(why).toMatch(new RegExp(`: using ${used}$`));
+    } else
+      console.warn(`train-browser.test.ts: this Chromium's WebGPU adapter is not software (${JSON.stringify(adapter)}); auto used ${used}`);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   for (const backend of ["wasm", "webgl"] as const) {
     it(`trains AE-MMD on XY on ${backend}, the loss falls, and sculpt eval reads the export`, { timeout: 400_000 }, async () => {
       const { steps: STEPS, limit: LIMIT } = PLAN[backend];

@@ -16,6 +16,7 @@ import { TrainSession } from "./session.js";
 const post = (m: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
 let session: TrainSession | null = null;
 let backend = "";
+let backendNotes: string[] = [];
 
 function newSession(figureEvery: number, started: (totalSteps: number, startStep: number) => void): TrainSession {
   return new TrainSession(
@@ -36,6 +37,7 @@ async function run(msg: Extract<ToWorker, { type: "start" | "import" }>): Promis
   if (session) throw new Error("a run is already loaded; reload the page for another");
   const started = await startBackend(msg.backend, msg.base);
   backend = started.name;
+  backendNotes = started.notes;
   post({ type: "backend", ...started });
   let config = msg.type === "start" ? msg.config : null;
   let from: Parameters<TrainSession["run"]>[1];
@@ -79,7 +81,7 @@ async function handle(msg: ToWorker): Promise<void> {
         sculpt: "browser",
         tfjs: tf.version_core,
         backend,
-        backendNotes: [],
+        backendNotes,
         browser: navigator.userAgent,
         cores: navigator.hardwareConcurrency,
         exportedAt: new Date().toISOString(),

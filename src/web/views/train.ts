@@ -31,6 +31,8 @@ interface Live {
   worker: Worker;
   config: TrainConfig | null;
   backend: string;
+  /** Why auto choice passed over the backends before it (e.g. a software WebGPU adapter). */
+  backendWhy: string;
   state: string;
   step: number;
   totalSteps: number;
@@ -209,6 +211,7 @@ export async function trainView(el: HTMLElement, route: Route, ctx: ViewContext)
       worker,
       config: null,
       backend: "",
+      backendWhy: "",
       state: "starting",
       step: 0,
       totalSteps: 0,
@@ -352,6 +355,7 @@ export async function trainView(el: HTMLElement, route: Route, ctx: ViewContext)
         statusLine,
         "backend ",
         h("output", { id: "tr-backend" }, l.backend || "…"),
+        l.backendWhy ? h("span", {}, " (", h("output", { id: "tr-backend-why" }, l.backendWhy), ")") : "",
         " · ",
         h("output", { id: "tr-state" }, l.state),
         " · step ",
@@ -405,7 +409,8 @@ export async function trainView(el: HTMLElement, route: Route, ctx: ViewContext)
   function onMessage(l: Live, m: FromWorker): void {
     switch (m.type) {
       case "backend":
-        l.backend = m.notes.length ? `${m.name} (${m.notes.join("; ")})` : m.name;
+        l.backend = m.name;
+        l.backendWhy = m.notes.join("; ");
         break;
       case "started":
         l.config = m.config;
