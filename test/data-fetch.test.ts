@@ -293,4 +293,40 @@ describe("sculpt data fetch", () => {
     }
     expect(JSON.parse(out.join(""))).toMatchObject({ name: "mnist", size: 200, shape: [28, 28, 1] });
   });
+
+  it("sculpt train with missing files names the folder and the fetch, and writes nothing; with --download it fetches, then trains", async () => {
+    const sources = join(tmp, "train-sources.json");
+    writeFileSync(sources, JSON.stringify({ mnist: mnistDownload("train") }));
+    const root = join(tmp, "train-data");
+    const out = join(tmp, "train-run");
+    const args = ["train", "--dataset", "mnist", "--model", "ae-mmd", "--epochs", "1", "--batch", "4", "--root", root, "--out", out];
+
+    const missing = spawnCli(args, { SCULPT_DATA_SOURCES: sources });
+    expect(await missing.exited).toBe(2);
+    expect(missing.output()).toContain(`error: mnist: missing ${join(root, "train-images-idx3-ubyte")}[.gz]`);
+    expect(missing.output()).toContain(
+      `fix: run \`sculpt data fetch mnist --root ${root}\` first (or add --download to sculpt train, sweep, eval or data info/preview/export)`,
+    );
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(root)).toBe(false);
+
+    const fetched = spawnCli([...args, "--download"], { SCULPT_DATA_SOURCES: sources });
+    expect(await fetched.exited, fetched.output()).toBe(0);
+    expect(fetched.output()).toContain(`mnist: downloaded train-images-idx3-ubyte.gz, `);
+    expect(fetched.output()).toContain(`done in `);
+    expect(readdirSync(root).sort()).toEqual([
+      "t10k-images-idx3-ubyte.gz",
+      "t10k-labels-idx1-ubyte.gz",
+      "train-images-idx3-ubyte.gz",
+      "train-labels-idx1-ubyte.gz",
+    ]);
+    expect(JSON.parse(readFileSync(join(out, "config.json"), "utf8"))).toMatchObject({ dataset: "mnist", datasetOptions: { root } });
+
+    // The run moved to a machine without the files: eval --download fetches them into the run's root.
+    rmSync(root, { recursive: true });
+    const evaluated = spawnCli(["eval", "--run", out, "--only", "nmse", "--download", "--json"], { SCULPT_DATA_SOURCES: sources });
+    expect(await evaluated.exited, evaluated.output()).toBe(0);
+    expect(evaluated.output()).toMatch(/^mnist: downloaded .*t10k-images-idx3-ubyte\.gz.*checksums verified, ready in /m);
+    expect(existsSync(join(root, "t10k-images-idx3-ubyte.gz"))).toBe(true);
+  }, 300_000); // three CLI processes, one of them training
 });

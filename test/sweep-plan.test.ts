@@ -59,6 +59,25 @@ describe("planSweep", () => {
     }
   });
 
+  it("offers each data set and its options to prepareData once, before opening it (sculpt sweep --download)", async () => {
+    const calls: [string, object][] = [];
+    const withRoots = validateSweepSpec({
+      name: "prep",
+      settings: { channels: [4, 8] },
+      experiments: [
+        { name: "a", grid: { dataset: ["xy", "xyc"], model: ["ae"], latentDim: [2, 3] } },
+        { name: "b", settings: { datasetOptions: { root: "/elsewhere" } }, grid: { dataset: ["xy"], model: ["ae"] } },
+      ],
+    });
+    const runs = await planSweep(withRoots, { prepareData: async (d, o) => void calls.push([d, o]) });
+    expect(runs.length).toBeGreaterThan(3);
+    expect(calls).toEqual([
+      ["xy", {}],
+      ["xyc", {}],
+      ["xy", { root: "/elsewhere" }],
+    ]);
+  });
+
   it("stops at its next pause once its signal is aborted", async () => {
     const controller = new AbortController();
     controller.abort();

@@ -1,11 +1,20 @@
 /** The shared data options (core/data/options.ts) as command-line flags, for every command that opens a set. */
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { DATA_OPTIONS, SculptError, type DataOptionName } from "../node/index.js";
+import {
+  consoleProgress,
+  DATA_OPTIONS,
+  fetchableDatasets,
+  fetchDataset,
+  SculptError,
+  type DataOptionName,
+  type FetchResult,
+} from "../node/index.js";
 
 export interface DataFlags {
   root?: string;
   limit?: string;
+  download?: boolean;
 }
 
 /** Add the data option flags (all, or those named) to a command. */
@@ -24,4 +33,26 @@ export function dataOptions(flags: DataFlags): { root?: string; limit?: number }
     out.limit = parsed.data;
   }
   return out;
+}
+
+/** Add `--download` (for commands that open a set: fetch it first, as `sculpt data fetch`). */
+export function withDownload(cmd: Command): Command {
+  return cmd.option("--download", "fetch the data set first when its files are missing (as `sculpt data fetch`)");
+}
+
+/** What a fetch did, in one line. */
+export function fetchLine(r: FetchResult): string {
+  if (r.alreadyPresent) return `${r.name}: already present in ${r.folder}; nothing downloaded`;
+  const got = r.downloaded.length ? `downloaded ${r.downloaded.join(", ")} (${(r.bytes / 1e6).toFixed(1)} MB), ` : "";
+  return `${r.name}: ${got}checksums verified, ready in ${r.folder}`;
+}
+
+/**
+ * With --download, fetch a downloadable set whose files are missing (fetchDataset downloads nothing
+ * when they are present); progress and the result line go to stderr, keeping stdout the command's.
+ */
+export async function ensureDataFiles(name: string, flags: DataFlags): Promise<void> {
+  if (!flags.download || !fetchableDatasets().includes(name)) return;
+  const r = await fetchDataset(name, { root: flags.root, progress: consoleProgress() });
+  if (!r.alreadyPresent) console.error(fetchLine(r));
 }

@@ -48,10 +48,17 @@ export async function runInterventions(run: Awaited<ReturnType<typeof loadRun>>)
 
 export async function evaluateRun(
   dir: string,
-  options: { only?: MetricName[]; backend?: string; onMetric?: (name: string) => void } = {},
+  options: {
+    only?: MetricName[];
+    backend?: string;
+    onMetric?: (name: string) => void;
+    /** Called with the run's data set before it is opened (the CLI's --download fetches it there). */
+    prepareData?: (dataset: string, datasetOptions: { root?: string }) => Promise<void>;
+  } = {},
 ): Promise<RunMetrics> {
   const run = await loadRun(dir, options.backend);
   try {
+    await options.prepareData?.(run.config.dataset, run.config.datasetOptions ?? {});
     const latents = readMatrix(join(dir, RUN_FILES.latents));
     const factorsPath = join(dir, RUN_FILES.factors);
     const data = await loadDataset(run.config.dataset, { ...run.config.datasetOptions, split: "test" });

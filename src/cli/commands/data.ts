@@ -18,14 +18,13 @@ import {
   type FetchResult,
   type Split,
 } from "../../node/index.js";
-import { dataOptions, withDataOptions, type DataFlags } from "../data-options.js";
+import { dataOptions, ensureDataFiles, fetchLine, withDataOptions, withDownload, type DataFlags } from "../data-options.js";
 import { intOption } from "../numbers.js";
 import { printJson } from "../output.js";
 
 interface OpenOptions extends DataFlags {
   split: string;
   json?: boolean;
-  download?: boolean;
 }
 
 function datasetOptions(opts: OpenOptions): Partial<DatasetOptions> {
@@ -36,23 +35,7 @@ function datasetOptions(opts: OpenOptions): Partial<DatasetOptions> {
 
 /** The options every subcommand that opens a set shares. */
 function withOpenOptions(cmd: Command): Command {
-  return withDataOptions(cmd.option("--split <split>", "train|test", "train"), ["root"])
-    .option("--download", "fetch the set first when its files are missing (as `sculpt data fetch`)")
-    .option("--json", "print JSON");
-}
-
-/** What a fetch did, in one line. */
-function fetchLine(r: FetchResult): string {
-  if (r.alreadyPresent) return `${r.name}: already present in ${r.folder}; nothing downloaded`;
-  const got = r.downloaded.length ? `downloaded ${r.downloaded.join(", ")} (${(r.bytes / 1e6).toFixed(1)} MB), ` : "";
-  return `${r.name}: ${got}checksums verified, ready in ${r.folder}`;
-}
-
-/** With --download, fetch a downloadable set whose files are missing (progress on stderr). */
-async function ensureFiles(name: string, opts: OpenOptions): Promise<void> {
-  if (!opts.download || !fetchableDatasets().includes(name)) return;
-  const r = await fetchDataset(name, { root: opts.root, progress: consoleProgress() });
-  if (!r.alreadyPresent) console.error(fetchLine(r));
+  return withDownload(withDataOptions(cmd.option("--split <split>", "train|test", "train"), ["root"])).option("--json", "print JSON");
 }
 
 export function dataCommand(program: Command): void {
@@ -97,7 +80,7 @@ export function dataCommand(program: Command): void {
   withDataOptions(withOpenOptions(data.command("info <name>").description("size, shape, factors and split rule of a set")), [
     "limit",
   ]).action(async (name: string, opts: OpenOptions) => {
-    await ensureFiles(name, opts);
+    await ensureDataFiles(name, opts);
     const info = datasetInfo(name, await loadDataset(name, datasetOptions(opts)));
     if (opts.json) return printJson(info);
     console.log(`${info.name}: ${info.size} images of ${info.shape.join("×")} — ${info.description}`);
@@ -113,7 +96,7 @@ export function dataCommand(program: Command): void {
     .option("--cols <n>", "columns of the grid", "8")
     .option("--scale <k>", "enlarge each pixel k times (default: images below 64 px are enlarged)")
     .action(async (name: string, opts: OpenOptions & { out: string; seed: string; rows: string; cols: string; scale?: string }) => {
-      await ensureFiles(name, opts);
+      await ensureDataFiles(name, opts);
       const d = await loadDataset(name, datasetOptions(opts));
       const out = writePreview(opts.out, d, {
         seed: intOption(opts.seed, "seed"),
@@ -130,7 +113,7 @@ export function dataCommand(program: Command): void {
   ])
     .requiredOption("--out <dir>", "output folder")
     .action(async (name: string, opts: OpenOptions & { out: string }) => {
-      await ensureFiles(name, opts);
+      await ensureDataFiles(name, opts);
       const d = await loadDataset(name, datasetOptions(opts));
       const out = exportDataset(d, opts.out, { info: { dataset: name, split: opts.split } });
       if (opts.json) printJson({ dataset: name, ...out });

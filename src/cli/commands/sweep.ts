@@ -1,6 +1,6 @@
 /**
  * `sculpt sweep SPEC [--out DIR] [--budget paper|quick|smoke] [--datasets a,b] [--workers N] [--queue redis://HOST:PORT]
- *  [--runs-dir DIR] [--max-attempts N] [--dry-run] [--json]`: run a sweep file or preset, then print its table.
+ *  [--runs-dir DIR] [--max-attempts N] [--download] [--dry-run] [--json]`: run a sweep file or preset, then print its table.
  */
 import type { Command } from "commander";
 import {
@@ -15,6 +15,7 @@ import {
   type SweepProgress,
   type TableFormat,
 } from "../../node/index.js";
+import { ensureDataFiles, withDownload } from "../data-options.js";
 import { positiveInt } from "../numbers.js";
 import { printJson } from "../output.js";
 
@@ -28,6 +29,7 @@ interface SweepFlags {
   runsDir?: string;
   maxAttempts?: string;
   dryRun?: boolean;
+  download?: boolean;
   format: string;
   json?: boolean;
 }
@@ -47,8 +49,7 @@ const describe = (e: RunEvent) => {
 };
 
 export function sweepCommand(program: Command): void {
-  program
-    .command("sweep")
+  withDownload(program.command("sweep"))
     .description("run a sweep (grid of data sets × models × priors × … × seeds) with a ledger; resumable")
     .argument("<spec>", `sweep file (YAML or JSON) or preset: ${listSweepPresets().join(", ")}`)
     .option("--out <dir>", "sweep folder for the ledger and runs (default sweeps/<name>-<budget>)")
@@ -99,6 +100,7 @@ export function sweepCommand(program: Command): void {
           runsDir: f.runsDir,
           maxAttempts: positiveInt(f.maxAttempts, "max-attempts"),
           dryRun: f.dryRun,
+          prepareData: f.download ? (name, { root }) => ensureDataFiles(name, { root, download: true }) : undefined,
           signal: controller.signal,
           onProgress,
           onRunEvent,

@@ -1,11 +1,11 @@
 /**
  * `sculpt train --dataset NAME --model SPEC [--prior SPEC] [--kernel SPEC] [--lambda L] [--latent D]
  *  [--epochs E | --budget paper|quick|smoke] [--batch B] [--init torch|glorot] [--seed S] [--root DIR] [--limit N]
- *  --out DIR [--resume] [--json]`
+ *  [--download] --out DIR [--resume] [--json]`
  */
 import type { Command } from "commander";
 import { KERNELS, MODELS, SculptError, trainRun, type BudgetName, type InitScheme } from "../../node/index.js";
-import { dataOptions, withDataOptions, type DataFlags } from "../data-options.js";
+import { dataOptions, ensureDataFiles, withDataOptions, withDownload, type DataFlags } from "../data-options.js";
 import { intOption, optionalNumber } from "../numbers.js";
 import { printJson } from "../output.js";
 import { jsonLines, progressBar } from "../progress.js";
@@ -55,9 +55,12 @@ export function trainCommand(program: Command): void {
     .requiredOption("--out <dir>", "run folder")
     .option("--resume", "continue the run in --out from its last checkpoint")
     .option("--json", "JSON lines per epoch, and a JSON summary");
-  withDataOptions(cmd).action(async (f: TrainFlags) => {
+  withDownload(withDataOptions(cmd)).action(async (f: TrainFlags) => {
     if (!f.resume && (!f.dataset || !f.model))
       throw new SculptError("--dataset and --model are required", "e.g. sculpt train --dataset xy --model ae-mmd --out runs/xy");
+    if (f.download && f.resume)
+      throw new SculptError("--download takes the --dataset of a new run", "fetch a resumed run's set with `sculpt data fetch NAME`");
+    if (f.dataset) await ensureDataFiles(f.dataset, f);
     const summary = await trainRun(
       {
         dataset: f.dataset ?? "",

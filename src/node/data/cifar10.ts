@@ -78,7 +78,7 @@ async function loadCifar(options: DatasetOptions): Promise<Dataset> {
     throw new SculptError(
       `cifar10: missing ${roots[0]}/${options.split === "train" ? "data_batch_1..5.bin" : "test_batch.bin"}[.gz]` +
         (roots.length > 1 ? ` (also looked in ${roots.slice(1).join(", ")})` : ""),
-      fetchHint(HOME),
+      fetchHint(HOME, options.root),
     );
   }
   const files = wanted.map((b) => findFile(folder, b)).filter((f): f is string => f !== null);

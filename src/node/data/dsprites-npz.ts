@@ -51,7 +51,7 @@ function locateNpz(root?: string): string {
   }
   throw new SculptError(
     `dsprites-npz: missing ${join(roots[0], DSPRITES_FILE)}` + (roots.length > 1 ? ` (also looked in ${roots.slice(1).join(", ")})` : ""),
-    `${fetchHint(HOME)}; or use the generated 'dsprites'`,
+    `${fetchHint(HOME, root)}; or use the generated 'dsprites'`,
   );
 }
 

@@ -58,9 +58,16 @@ export function candidateRoots(home: DataHome, root?: string): string[] {
   return root !== undefined || process.env.SCULPT_DATA ? [first] : [first, ...(home.fallbacks ?? [])];
 }
 
-/** How to get a set's files, for "missing" errors: fetch it, or place the files by hand. */
-export function fetchHint(home: DataHome): string {
-  return `run \`sculpt data fetch ${home.name}\` first (sculpt data info/preview/export also take --download), or place the files by hand (${home.source}); SCULPT_DATA or --root DIR choose the folder`;
+/** `p` as one shell word (quoted only when it needs to be), for commands printed in messages. */
+const shellWord = (p: string) => (/^[\w@%+=:,./-]+$/.test(p) ? p : `'${p.replace(/'/g, `'\\''`)}'`);
+
+/**
+ * How to get a set's files, for "missing" errors: fetch it (into `root` when the user gave one, so
+ * the command fills the folder that was searched), or place the files by hand.
+ */
+export function fetchHint(home: DataHome, root?: string): string {
+  const fetch = `sculpt data fetch ${home.name}${root === undefined ? "" : ` --root ${shellWord(resolve(root))}`}`;
+  return `run \`${fetch}\` first (or add --download to sculpt train, sweep, eval or data info/preview/export), or place the files by hand (${home.source}); SCULPT_DATA or --root DIR choose the folder`;
 }
 
 /** `<root>/<base>` or `<root>/<base>.gz`, whichever exists, else null. */
@@ -81,7 +88,7 @@ export function locate(home: DataHome, bases: string[], root?: string): { root: 
   throw new SculptError(
     `${home.name}: missing ${missing.map((b) => `${join(first, b)}[.gz]`).join(", ")}` +
       (roots.length > 1 ? ` (also looked in ${roots.slice(1).join(", ")})` : ""),
-    fetchHint(home),
+    fetchHint(home, root),
   );
 }
 

@@ -132,7 +132,7 @@ async function loadTinyImageNet(options: DatasetOptions): Promise<Dataset> {
   if (!root) {
     throw new SculptError(
       `tiny-imagenet: missing ${join(roots[0], "train")}/` + (roots.length > 1 ? ` (also looked in ${roots.slice(1).join(", ")})` : ""),
-      fetchHint(TINY),
+      fetchHint(TINY, options.root),
     );
   }
   const wnidsFile = join(root, "wnids.txt");
@@ -158,7 +158,7 @@ async function loadTinyImageNet(options: DatasetOptions): Promise<Dataset> {
     });
   } else {
     const annotations = join(root, "val", "val_annotations.txt");
-    if (!existsSync(annotations)) throw new SculptError(`tiny-imagenet: missing ${annotations}`, fetchHint(TINY));
+    if (!existsSync(annotations)) throw new SculptError(`tiny-imagenet: missing ${annotations}`, fetchHint(TINY, options.root));
     readFileSync(annotations, "utf8")
       .split(/\r?\n/)
       .forEach((line, n) => {

@@ -75,6 +75,8 @@ export interface PlanOptions extends ExpandOptions {
   signal?: AbortSignal;
   /** Called once the runs are counted, before they are built. */
   onCount?: (requests: number) => void;
+  /** Called once per data set and options, before any is opened (the CLI's --download fetches there). */
+  prepareData?: (dataset: string, datasetOptions: { root?: string }) => Promise<void>;
 }
 
 /** Thrown by planSweep when its signal stops it. */
@@ -115,6 +117,7 @@ export async function planSweep(spec: SweepSpec, options: PlanOptions = {}): Pro
     const key = stableJson([dataset, datasetOptions ?? {}]);
     let shape = shapes.get(key);
     if (!shape) {
+      await options.prepareData?.(dataset, datasetOptions ?? {});
       const entry: DatasetEntry = lookup(DATASETS, dataset, "dataset");
       shape = entry.shape ?? (await loadDataset(dataset, { ...(datasetOptions ?? {}), split: "train" })).shape;
       shapes.set(key, shape);

@@ -16,7 +16,7 @@ import type { SweepSpec } from "../../core/sweep/spec.js";
 import { aggregate, formatTable, type TableFormat, type TableLayout } from "../../core/sweep/table.js";
 import type { TrainConfig } from "../../core/train/config.js";
 import { Ledger } from "./ledger.js";
-import { planSweep, readSweepSpec } from "./plan.js";
+import { planSweep, readSweepSpec, type PlanOptions } from "./plan.js";
 import { runLocalPool, type PoolOptions } from "./pool.js";
 import { runQueued } from "./queue.js";
 
@@ -36,6 +36,8 @@ export interface SweepOptions extends Omit<PoolOptions, "runsDir"> {
   dryRun?: boolean;
   /** Called once the runs are counted, before planning them (which may take seconds for large sweeps). */
   onCount?: (requests: number) => void;
+  /** Called once per data set and options while planning, before any is opened; not on a dry run. */
+  prepareData?: PlanOptions["prepareData"];
   /** Called once the plan is recorded, before any run starts. */
   onPlan?: (info: { out: string; runs: PlannedRun<TrainConfig>[]; added: number; done: number }) => void;
 }
@@ -59,7 +61,13 @@ export async function runSweep(specOrPath: string | SweepSpec, options: SweepOpt
   const spec = typeof specOrPath === "string" ? readSweepSpec(specOrPath).spec : specOrPath;
   const budget = options.budget ?? spec.budget;
   lookup(BUDGETS, budget, "budget");
-  const runs = await planSweep(spec, { budget, datasets: options.datasets, signal: options.signal, onCount: options.onCount });
+  const runs = await planSweep(spec, {
+    budget,
+    datasets: options.datasets,
+    signal: options.signal,
+    onCount: options.onCount,
+    prepareData: options.dryRun ? undefined : options.prepareData,
+  });
   const out = resolve(options.out ?? defaultSweepDir(spec.name, budget));
   const runsDir = resolve(options.runsDir ?? join(out, "runs"));
   if (options.dryRun) {
