@@ -1,7 +1,16 @@
 // The core part runs in a browser as well as in Node: own data, own prior, own networks.
 import "@tensorflow/tfjs"; // registers tfjs's gradients and backends (once per app)
 import * as tfl from "@tensorflow/tfjs-layers";
-import { customPrior, encodeImages, evaluateAll, inMemoryDataset, train, validateTrainConfig, type Dataset } from "sculpt";
+import {
+  customPrior,
+  encodeImages,
+  evaluateAll,
+  inMemoryDataset,
+  train,
+  validateTrainConfig,
+  type CustomNetworks,
+  type Dataset,
+} from "sculpt";
 
 /** 400 images of 8×8 pixels: a bright dot at (x, y); the factors are its position. */
 export function dots(): Dataset {
@@ -14,6 +23,16 @@ export function dots(): Dataset {
   }
   return inMemoryDataset({ name: "dots", shape: [8, 8, 1], images, factors: { names: ["x", "y"], sizes: [8, 8], classes } });
 }
+
+/** Your own encoder and decoder: tfjs-layers models, or layer lists stacked after the input. */
+export const smallNetworks: CustomNetworks = ({ shape, encoderOutputs }) => ({
+  encoder: [tfl.layers.flatten(), tfl.layers.dense({ units: 32, activation: "relu" }), tfl.layers.dense({ units: encoderOutputs })],
+  decoder: [
+    tfl.layers.dense({ units: 32, activation: "relu" }),
+    tfl.layers.dense({ units: shape[0] * shape[1] * shape[2] }), // logits
+    tfl.layers.reshape({ targetShape: [...shape] }),
+  ],
+});
 
 export async function sculptDots() {
   const data = dots();
@@ -36,15 +55,7 @@ export async function sculptDots() {
     config,
     data,
     prior: ring,
-    // Your own encoder and decoder: tfjs-layers models, or layer lists stacked after the input.
-    networks: ({ shape, encoderOutputs }) => ({
-      encoder: [tfl.layers.flatten(), tfl.layers.dense({ units: 32, activation: "relu" }), tfl.layers.dense({ units: encoderOutputs })],
-      decoder: [
-        tfl.layers.dense({ units: 32, activation: "relu" }),
-        tfl.layers.dense({ units: shape[0] * shape[1] * shape[2] }), // logits
-        tfl.layers.reshape({ targetShape: [...shape] }),
-      ],
-    }),
+    networks: smallNetworks,
     reporters: [{ onEpochEnd: (r) => losses.push(r["loss/total"]) }],
   });
   const rows = Array.from({ length: data.size }, (_, i) => i);

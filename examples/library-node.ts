@@ -1,9 +1,9 @@
-// In Node: the same, then run folders as `sculpt train` writes them.
+// In Node: the same, then a run folder as `sculpt train` writes it, with the same own networks.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { evaluateRun, initBackend, loadRun, trainRun } from "sculpt/node";
-import { sculptDots } from "./library-core.js";
+import { sculptDots, smallNetworks } from "./library-core.js";
 
 await initBackend("cpu");
 const { losses, values } = await sculptDots();
@@ -17,14 +17,16 @@ await trainRun(
     prior: "uniform(-1,1)",
     latentDim: 2,
     epochs: 1,
-    channels: [4, 8],
     datasetOptions: { limit: 64 },
     evalLimit: 64,
   },
-  { outDir: dir, backend: "cpu" },
+  { outDir: dir, backend: "cpu", networks: smallNetworks },
 );
+// `sculpt eval DIR`, `report` and `serve` read the folder the same way: config.json says network "custom".
 const metrics = await evaluateRun(dir, { only: ["nmse", "fidelity"], backend: "cpu" });
 const run = await loadRun(dir, "cpu");
 const codes = await run.encode(new Float32Array(run.shape[0] * run.shape[1] * run.shape[2]), 1); // a blank image's code
 run.dispose();
-console.log(JSON.stringify({ losses, values, nmseDb: metrics.values["nmse.db"], blankCode: Array.from(codes.data) }));
+console.log(
+  JSON.stringify({ losses, values, network: run.config.network, nmseDb: metrics.values["nmse.db"], blankCode: Array.from(codes.data) }),
+);

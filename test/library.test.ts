@@ -52,12 +52,14 @@ describe("the public API", () => {
     for (const f of ["library-core.ts", "library-node.ts"]) expect(readme).toContain("```ts\n" + example(f) + "```");
   });
 
-  it("runs the Node example: own data, prior and networks, then a run folder", { timeout: 600_000 }, async () => {
+  it("runs the Node example: own data, prior and networks, then a run folder of own networks", { timeout: 600_000 }, async () => {
     const { stdout } = await run(process.execPath, ["--import", "tsx", join(ROOT, "examples", "library-node.ts")], { cwd: ROOT });
     const lines = stdout.trim().split("\n");
     expect(lines[0]).toMatch(/^ring prior: losses [\d.]+ → [\d.]+ → [\d.]+, MIG \d/);
-    const out = JSON.parse(lines.at(-1)!) as Outcome & { nmseDb: number; blankCode: number[] };
+    const out = JSON.parse(lines.at(-1)!) as Outcome & { network?: string; nmseDb: number; blankCode: number[] };
     checkOutcome(out);
+    // trainRun kept the example's own networks, and evaluateRun/loadRun read them back from the folder.
+    expect(out.network).toBe("custom");
     expect(Number.isFinite(out.nmseDb)).toBe(true);
     expect(out.blankCode).toHaveLength(2);
   });

@@ -15,7 +15,9 @@ import { lookup, SculptError } from "../core/registry.js";
 import type { PriorConfig, Prior } from "../core/priors/index.js";
 import { stableJson } from "../core/sweep/hash.js";
 import { storedTrainConfig, validateTrainConfig, type TrainConfig } from "../core/train/config.js";
-import { createModel, networkArch } from "../core/train/setup.js";
+import { createModel, networkArch, networkNeeds } from "../core/train/setup.js";
+import type { Networks } from "../core/nets/build.js";
+import { userNetworks, type CustomNetworks, type NetworkNeeds } from "../core/nets/custom.js";
 import type { Reporter } from "../core/train/reporter.js";
 import type { InitScheme } from "../core/nets/init.js";
 import { encodeImages, decodeCodes } from "../core/train/inference.js";
@@ -115,6 +117,13 @@ export interface RunOptions {
   reporters?: Reporter[];
   backend?: string;
   signal?: AbortSignal;
+  /**
+   * Your own encoder and decoder (tfjs-layers models or layer lists, as in core `train`) instead of
+   * the data set's default network. config.json then says `network: "custom"`, and loadRun (so
+   * `sculpt eval`, `report` and `serve`) reads the trained networks from model/encoder and
+   * model/decoder. Resuming such a run needs the same networks again.
+   */
+  networks?: CustomNetworks;
 }
 
 export interface RunSummary {
@@ -173,11 +182,22 @@ function checkResumeFlags(user: UserTrainConfig, stored: TrainConfig, dir: strin
   }
 }
 
+/** A run of the user's own networks is resumed with networks, a run of the default network without. */
+function checkResumeNetworks(stored: TrainConfig, opts: RunOptions): void {
+  if (stored.network === "custom" && !opts.networks)
+    throw new SculptError(
+      `${opts.outDir} was trained with its own encoder and decoder (network: custom in ${RUN_FILES.config})`,
+      "resume it through trainRun with the same `networks` (the command line cannot)",
+    );
+  if (stored.network !== "custom" && opts.networks)
+    throw new SculptError(`${opts.outDir} was trained with the data set's default network`, "resume it without `networks`");
+}
+
 /** Everything a run needs, built and checked; nothing is written here. */
 async function prepareRun(
   user: UserTrainConfig,
   opts: RunOptions,
-): Promise<{ config: TrainConfig; data: Dataset; prior: Prior; store: FileCheckpointStore; checkpointEpoch: number }> {
+): Promise<{ config: TrainConfig; data: Dataset; prior: Prior; store: FileCheckpointStore; checkpointEpoch: number; networks?: Networks }> {
   let config: TrainConfig;
   let data: Dataset;
   if (opts.resume) {
@@ -185,25 +205,37 @@ async function prepareRun(
       throw new SculptError(`nothing to resume in ${opts.outDir} (no ${RUN_FILES.config})`, "start the run without --resume");
     config = readRunConfig(opts.outDir);
     checkResumeFlags(user, config, opts.outDir);
+    checkResumeNetworks(config, opts);
     data = await loadDataset(config.dataset, { ...config.datasetOptions, split: "train" });
   } else {
     checkNewRunFolder(opts.outDir);
     data = await loadDataset(user.dataset, { ...(user.datasetOptions ?? {}), split: "train" });
     config = storedTrainConfig(resolveTrainConfig(user, data.shape));
+    if (opts.networks) {
+      if (user.channels || user.convLayers !== undefined)
+        throw new SculptError("channels and convLayers describe the default network", "drop them: your own `networks` replace it");
+      // The conv layout is not this run's: only convLayers stays (the schema needs it), unused.
+      const { channels: _unused, ...rest } = config;
+      config = { ...rest, network: "custom" };
+    }
   }
   if (data.size < 2) throw new SculptError(`data set ${data.name} has ${data.size} images; training needs at least 2`);
   const prior = loadPrior(config.prior as PriorConfig, config.latentDim);
   // The model and its network layout (sizes, kernel) build for this image shape.
   const model = createModel(config, data.shape, data.size);
+  let needs: NetworkNeeds;
   try {
     networkArch(config, data.shape, model);
+    needs = networkNeeds(config, data.shape, model);
   } finally {
     model.dispose();
   }
   // A damaged checkpoint is refused now, before anything in the folder changes.
   const store = new FileCheckpointStore(join(opts.outDir, RUN_FILES.checkpoint + ".bin"));
   const checkpointEpoch = opts.resume ? (store.load()?.epoch ?? 0) : 0;
-  return { config, data, prior, store, checkpointEpoch };
+  // The user's networks, built once and checked against the model's sizes before anything is written.
+  const networks = opts.networks ? userNetworks(opts.networks, needs) : undefined;
+  return { config, data, prior, store, checkpointEpoch, networks };
 }
 
 export async function trainRun(user: UserTrainConfig, opts: RunOptions): Promise<RunSummary> {
@@ -211,7 +243,7 @@ export async function trainRun(user: UserTrainConfig, opts: RunOptions): Promise
   const dir = opts.outDir;
   const status = (s: RunStatus) => writeJsonAtomic(join(dir, RUN_FILES.status), s);
   // Validate, then write: a refused command leaves the folder as it found it.
-  const { config, data, prior, store, checkpointEpoch } = await prepareRun(user, opts);
+  const { config, data, prior, store, checkpointEpoch, networks } = await prepareRun(user, opts);
   if (!opts.resume) {
     mkdirSync(dir, { recursive: true });
     writeRunConfig(dir, config);
@@ -256,6 +288,7 @@ export async function trainRun(user: UserTrainConfig, opts: RunOptions): Promise
       resume: opts.resume,
       reporters: [historyReporter, ...(opts.reporters ?? [])],
       signal: opts.signal,
+      networks,
     });
   } catch (err) {
     const e = err as Error;

@@ -3,7 +3,7 @@
  * tf.loadLayersModel reads), in memory: Node writes them into a run folder, the browser zips them.
  */
 import * as tf from "../tf.js";
-import type * as tfl from "@tensorflow/tfjs-layers";
+import * as tfl from "@tensorflow/tfjs-layers";
 
 export interface LayersModelFiles {
   "model.json": Uint8Array;
@@ -27,4 +27,19 @@ export async function layersModelFiles(model: tfl.LayersModel): Promise<LayersMo
     }),
   );
   return files!;
+}
+
+/**
+ * A layers model back from its two files. Only layer classes tfjs-layers knows load: a user's own
+ * layer class must be registered first (tf.serialization.registerClass).
+ */
+export async function layersModelFromFiles(files: LayersModelFiles): Promise<tfl.LayersModel> {
+  const json = JSON.parse(new TextDecoder().decode(files["model.json"])) as {
+    modelTopology: object;
+    weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[];
+  };
+  const bytes = files["weights.bin"];
+  const weightData = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  const weightSpecs = json.weightsManifest.flatMap((group) => group.weights);
+  return tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData }));
 }

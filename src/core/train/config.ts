@@ -24,6 +24,12 @@ export const trainConfigSchema = z.object({
   /** Conv layers of the shared network (paper Table 3 via nets/presets.ts). */
   convLayers: z.number().int().positive(),
   channels: z.array(z.number().int().positive()).optional(),
+  /**
+   * "custom": the user's own encoder and decoder (`networks` in train and trainRun), not the conv
+   * network that convLayers and channels describe; loaders read them from the run folder's saved
+   * models instead of building them. Absent: that conv network.
+   */
+  network: z.literal("custom").optional(),
   reconstruction: z.enum(["bce_logits", "mse"]).default("bce_logits"),
   /** May be fractional: training stops after round(epochs × steps per epoch) steps. */
   epochs: z.number().positive(),

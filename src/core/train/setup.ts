@@ -5,8 +5,9 @@
 import * as tf from "../tf.js";
 import { convAutoencoder, defaultChannels, type ArchSpec } from "../nets/arch.js";
 import { buildNetworks, type Networks } from "../nets/build.js";
-import { userNetworks, type CustomNetworks } from "../nets/custom.js";
+import { userNetworks, type CustomNetworks, type NetworkNeeds } from "../nets/custom.js";
 import { modelEntry, resolveModelConfig, type ModelConfig, type ModelInstance } from "../models/index.js";
+import { SculptError } from "../registry.js";
 import type { TrainConfig } from "./config.js";
 
 type Shape = readonly [number, number, number];
@@ -55,18 +56,25 @@ export function networkArch(config: TrainConfig, shape: Shape, model: Pick<Model
   });
 }
 
+/** The sizes a user's own encoder and decoder must fit for this model and image shape. */
+export function networkNeeds(
+  config: TrainConfig,
+  shape: Shape,
+  model: Pick<ModelInstance, "encoderOutputs" | "decoderInputs">,
+): NetworkNeeds {
+  return { shape, latentDim: config.latentDim, encoderOutputs: model.encoderOutputs, decoderInputs: model.decoderInputs };
+}
+
 /** The run's parts; `networks`: the user's own encoder and decoder instead of the default network. */
 export function createTrainable(config: TrainConfig, shape: Shape, datasetSize: number, networks?: CustomNetworks): Trainable {
+  // Nothing rebuilds a user's own networks from the config: they come back from the saved models.
+  if (config.network === "custom" && !networks)
+    throw new SculptError("this run was trained with its own encoder and decoder (network: custom)", "pass them as `networks`");
   const modelConfig = resolveModelConfig(config.model);
   const model = createModel(config, shape, datasetSize, modelConfig);
   const arch = networkArch(config, shape, model);
   const nets = networks
-    ? userNetworks(networks, {
-        shape,
-        latentDim: config.latentDim,
-        encoderOutputs: model.encoderOutputs,
-        decoderInputs: model.decoderInputs,
-      })
+    ? userNetworks(networks, networkNeeds(config, shape, model))
     : buildNetworks(arch, config.seed, model.decoderInputs, config.init);
   // Adam's β as tfjs/PyTorch defaults; ε from the config (PyTorch's 1e-8; older runs 1e-7).
   const optimizer = tf.train.adam(config.lr, 0.9, 0.999, config.adamEpsilon);
