@@ -13,10 +13,14 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { unzipSync } from "fflate";
+import { PNG } from "pngjs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { xy } from "../src/core/data/xy.js";
 import { evaluationSubset } from "../src/core/data/split.js";
+import { serializeNpy } from "../src/core/io/npy.js";
+import { Rng } from "../src/core/random.js";
+import { loadDataset } from "../src/node/data/index.js";
 import { evaluateRun } from "../src/node/evaluate.js";
 import { readMatrix } from "../src/node/npy-file.js";
 import { loadRun } from "../src/node/run.js";
@@ -154,6 +158,100 @@ describe.skipIf(!HAVE_CHROMIUM)("Train view in headless Chromium, static build",
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it(
+    "trains on a .npy loaded from disk (Node's npy loader reads the export's data); bad files show errors",
+    { timeout: 300_000 },
+    async () => {
+      const page = await browser.newPage({ acceptDownloads: true });
+      const errors: string[] = [];
+      page.setDefaultTimeout(240_000);
+      page.on("pageerror", (e) => errors.push(e.message));
+      await page.goto(`${url}?backend=wasm#/train`);
+      await page.waitForSelector("#tr-train");
+      const npy = (name: string, arr: Parameters<typeof serializeNpy>[0]) => ({
+        name,
+        mimeType: "application/octet-stream",
+        buffer: Buffer.from(serializeNpy(arr)),
+      });
+      const png = (name: string, w: number, h: number) => {
+        const img = new PNG({ width: w, height: h });
+        img.data.fill(200);
+        return { name, mimeType: "image/png", buffer: PNG.sync.write(img) };
+      };
+      const errorText = async (fragment: string) => {
+        await page.waitForFunction((f) => (document.querySelector("#tr-error")?.textContent ?? "").includes(f), fragment);
+        expect(await page.locator("#tr-error").isVisible()).toBe(true);
+        expect(await page.locator('#tr-dataset option[value="file"]').count()).toBe(0);
+      };
+      // Wrong dtype, values outside [0, 1], mixed image sizes: each refused with the reason.
+      await page.setInputFiles("#tr-file", npy("labels.npy", { dtype: "int32", shape: [4, 8, 8], data: new Int32Array(256) }));
+      await errorText("labels.npy has dtype int32 (save images as uint8 (0..255) or float in [0, 1])");
+      await page.setInputFiles("#tr-file", npy("raw.npy", { dtype: "float32", shape: [2, 4, 4], data: new Float32Array(32).fill(255) }));
+      await errorText("raw.npy: value 255 at position 0 is outside [0, 1]");
+      await page.setInputFiles("#tr-file", [png("a.png", 8, 8), png("b.png", 10, 8)]);
+      await errorText("b.png is 10×8, but a.png is 8×8: the images are of mixed sizes");
+      // A folder of PNGs of one size.
+      const folder = join(tmp, "shapes");
+      mkdirSync(folder, { recursive: true });
+      for (const f of [png("one.png", 8, 8), png("two.png", 8, 8), { name: "notes.txt", buffer: Buffer.from("not an image") }])
+        writeFileSync(join(folder, f.name), f.buffer);
+      await page.setInputFiles("#tr-folder", folder);
+      await page.waitForFunction(() => document.querySelector("#tr-file-info")?.textContent === "shapes: 2 images of 8×8×3");
+      expect(await page.locator("#tr-error").isVisible()).toBe(false);
+      // 48 float32 images of a bright square at seeded places: load, train, export.
+      const N = 48;
+      const images = new Float32Array(N * 32 * 32);
+      const rng = new Rng(3);
+      for (let n = 0; n < N; n++) {
+        const [y, x] = [Math.floor(rng.uniform() * 26), Math.floor(rng.uniform() * 26)];
+        for (let i = 0; i < 6; i++) for (let j = 0; j < 6; j++) images[n * 1024 + (y + i) * 32 + x + j] = 1;
+      }
+      const blobs = npy("blobs.npy", { dtype: "float32", shape: [N, 32, 32], data: images });
+      await page.setInputFiles("#tr-file", blobs);
+      await page.waitForFunction(() => document.querySelector("#tr-file-info")?.textContent === "blobs.npy: 48 images of 32×32×1");
+      expect(await page.locator("#tr-dataset").inputValue()).toBe("file");
+      for (const [sel, v] of [
+        ["#tr-widths", "4, 4"],
+        ["#tr-batch", "16"],
+        ["#tr-steps", "6"],
+        ["#tr-lr", "0.003"],
+        ["#tr-every", "3"],
+      ])
+        await page.fill(sel, v);
+      await page.click("#tr-train");
+      await page.waitForFunction(() => ["done", "failed"].includes(document.querySelector("#tr-state")?.textContent ?? ""));
+      expect(await page.locator("#tr-error").isVisible()).toBe(false);
+      expect(await page.locator("#tr-step").textContent()).toBe("6");
+      await page.waitForFunction(() => document.querySelector("#tr-hist")?.getAttribute("data-step") === "6");
+      const download = page.waitForEvent("download");
+      await page.click("#tr-export");
+      const files = unzipSync(new Uint8Array(readFileSync(await (await download).path())));
+      const dir = join(tmp, "export-npy");
+      for (const [name, bytes] of Object.entries(files)) {
+        const rel = name.split("/").slice(1).join("/");
+        if (!rel) continue;
+        mkdirSync(dirname(join(dir, rel)), { recursive: true });
+        writeFileSync(join(dir, rel), bytes);
+      }
+      const config = JSON.parse(readFileSync(join(dir, "config.json"), "utf8")) as { dataset: string; datasetOptions: { root: string } };
+      expect([config.dataset, config.datasetOptions.root]).toEqual(["npy", "blobs.npy"]);
+      // The same file through Node's --dataset npy loader: the export's codes are its evaluation split's.
+      writeFileSync(join(tmp, "blobs.npy"), blobs.buffer);
+      const data = await loadDataset("npy", { root: join(tmp, "blobs.npy"), split: "test" });
+      const run = await loadRun(dir, "wasm");
+      const idx = evaluationSubset(data.size, run.config.evalLimit);
+      const again = await run.encode(data.images(idx), idx.length);
+      run.dispose();
+      const latents = readMatrix(join(dir, "latents.npy"));
+      expect([latents.rows, latents.cols]).toEqual([N, 2]);
+      let worst = 0;
+      for (let i = 0; i < again.data.length; i++) worst = Math.max(worst, Math.abs(again.data[i] - latents.data[i]));
+      expect(worst).toBeLessThan(1e-4);
+      expect(errors).toEqual([]);
+      await page.close();
+    },
+  );
 
   for (const backend of ["wasm", "webgl"] as const) {
     it(`trains AE-MMD on XY on ${backend}, the loss falls, and sculpt eval reads the export`, { timeout: 400_000 }, async () => {

@@ -6,20 +6,12 @@
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { checkIndices, outputBuffer, synthesisedSplit } from "../../core/data/split.js";
+import { inMemoryDataset } from "../../core/data/in-memory.js";
+import { npyImageData } from "../../core/data/npy-images.js";
+import { synthesisedSplit } from "../../core/data/split.js";
 import type { Dataset, DatasetEntry, DatasetOptions } from "../../core/data/types.js";
-import { classFactors, uint8Dataset } from "../../core/data/uint8-dataset.js";
 import { SculptError } from "../../core/registry.js";
 import { readNpy } from "../npy-file.js";
-
-function imageShape(shape: number[], file: string): [number, number, number] {
-  if (shape.length === 3) return [shape[1], shape[2], 1];
-  if (shape.length === 4) return [shape[1], shape[2], shape[3]];
-  throw new SculptError(
-    `${file} has shape [${shape}], expected N×H×W or N×H×W×C images`,
-    "reshape the array, e.g. a[..., None] for one channel",
-  );
-}
 
 function readFactors(file: string, n: number, infoFile: string): { names: string[]; sizes: number[]; data: Int32Array } {
   const arr = readNpy(file);
@@ -56,39 +48,11 @@ async function loadNpyImages(options: DatasetOptions): Promise<Dataset> {
   if (options.root === undefined) throw new SculptError("npy needs a file", "pass --root images.npy (or a folder with images.npy)");
   const isFolder = existsSync(options.root) && statSync(options.root).isDirectory();
   const file = isFolder ? join(options.root, "images.npy") : options.root;
-  const arr = readNpy(file);
-  const shape = imageShape(arr.shape, file);
-  const n = arr.shape[0];
-  if (n === 0 || shape.some((d) => d === 0)) {
-    throw new SculptError(`${file} holds no images (shape [${arr.shape}])`, "give a file with at least one image");
-  }
+  const { shape, images } = npyImageData(readNpy(file), file);
+  const n = images.length / (shape[0] * shape[1] * shape[2]);
   const factorsFile = isFolder ? join(options.root, "factors.npy") : "";
   const classes = isFolder && existsSync(factorsFile) ? readFactors(factorsFile, n, join(options.root, "info.json")) : undefined;
-  let full: Dataset;
-  if (arr.dtype === "uint8") {
-    full = uint8Dataset({ name: "npy", shape, pixels: arr.data as Uint8Array, splitRule: "", classes });
-  } else {
-    if (arr.dtype !== "float32" && arr.dtype !== "float64")
-      throw new SculptError(`${file} has dtype ${arr.dtype}`, "save images as uint8 (0..255) or float in [0, 1]");
-    const data = arr.data instanceof Float32Array ? arr.data : Float32Array.from(arr.data);
-    const bad = data.findIndex((v) => !(v >= 0 && v <= 1));
-    if (bad >= 0)
-      throw new SculptError(`${file}: value ${data[bad]} at position ${bad} is outside [0, 1]`, "divide by 255, or save as uint8");
-    const pixels = shape[0] * shape[1] * shape[2];
-    full = {
-      name: "npy",
-      shape,
-      size: n,
-      splitRule: "",
-      factors: classes && classFactors("npy", n, classes),
-      images(indices, out) {
-        checkIndices("npy", indices, n);
-        const buf = outputBuffer("npy", indices.length, pixels, out);
-        for (let r = 0; r < indices.length; r++) buf.set(data.subarray(indices[r] * pixels, (indices[r] + 1) * pixels), r * pixels);
-        return buf;
-      },
-    };
-  }
+  const full = inMemoryDataset({ name: "npy", shape, images, factors: classes && { ...classes, classes: classes.data } });
   return synthesisedSplit(full, options);
 }
 

@@ -10,7 +10,8 @@ import { validateTrainConfig, type TrainConfig } from "../../core/train/config.j
 
 /** What the form asks for. */
 export interface TrainForm {
-  dataset: SyntheticDatasetName;
+  /** A set made in the page, or "file": images loaded from disk (src/web/train/files.ts). */
+  dataset: SyntheticDatasetName | "file";
   /** Keep only the first n images (0: all). */
   limit: number;
   model: string;
@@ -58,14 +59,19 @@ export function parseChannels(text: string): number[] {
 export async function datasetSize(
   form: Pick<TrainForm, "dataset" | "limit">,
 ): Promise<{ size: number; shape: readonly [number, number, number] }> {
+  if (form.dataset === "file") throw new SculptError("no images loaded from disk", "choose a .npy file or an image folder");
   const entry = SYNTHETIC_DATASETS[form.dataset];
   if (!entry) throw new SculptError(`data set '${form.dataset}' cannot be made in the page`, `use one of ${DATASET_NAMES.join(", ")}`);
   const d = await entry.create({ split: "train", ...(form.limit > 0 ? { limit: form.limit } : {}) });
   return { size: d.size, shape: d.shape };
 }
 
-/** The run's config; throws a SculptError naming the bad field. */
-export function formConfig(form: TrainForm, size: number): TrainConfig {
+/**
+ * The run's config; throws a SculptError naming the bad field. `file` names the Node loader and
+ * root of images loaded from disk (form.dataset "file"), so the exported run names them too.
+ */
+export function formConfig(form: TrainForm, size: number, file?: { dataset: string; root: string }): TrainConfig {
+  if (form.dataset === "file" && !file) throw new SculptError("no images loaded from disk", "choose a .npy file or an image folder");
   const entry = modelEntry(form.model);
   const model: Record<string, unknown> = { kind: form.model };
   const probe = resolveModelConfig({ kind: form.model });
@@ -76,8 +82,8 @@ export function formConfig(form: TrainForm, size: number): TrainConfig {
     throw new SculptError(`batch size must be a whole number ≥ 2 (got ${form.batchSize})`);
   const stepsPerEpoch = Math.ceil(size / Math.min(form.batchSize, size));
   return validateTrainConfig({
-    dataset: form.dataset,
-    datasetOptions: form.limit > 0 ? { limit: form.limit } : {},
+    dataset: form.dataset === "file" ? file!.dataset : form.dataset,
+    datasetOptions: { ...(form.dataset === "file" ? { root: file!.root } : {}), ...(form.limit > 0 ? { limit: form.limit } : {}) },
     model: resolveModelConfig(model as { kind: string }),
     prior: entry.usesPrior ? form.prior : "gaussian",
     latentDim: form.latentDim,

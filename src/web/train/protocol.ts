@@ -2,13 +2,14 @@
 import type { ImageGrid } from "../../core/figures/index.js";
 import type { TrainConfig } from "../../core/train/config.js";
 import type { HistoryRecordLike } from "../../core/train/reporter.js";
+import type { LoadedImages } from "./files.js";
 import type { Change, FigureFrame, StepReport } from "./session.js";
 
 export const BACKEND_CHOICES = ["auto", "webgpu", "webgl", "wasm", "cpu"] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
 export type ToWorker =
-  | { type: "start"; config: TrainConfig; backend: BackendChoice; figureEvery: number; base: string }
+  | { type: "start"; config: TrainConfig; backend: BackendChoice; figureEvery: number; base: string; images?: LoadedImages }
   | { type: "import"; zip: Uint8Array; steps: number | null; backend: BackendChoice; figureEvery: number; base: string }
   | { type: "pause" }
   | { type: "resume"; lambda?: number; prior?: string }

@@ -3,7 +3,7 @@
  * `sculpt train` writes, so `sculpt eval`, `report` and `serve` read it), and a run folder's files
  * read back to continue training. Paths are relative to the run folder; zipping is the caller's.
  */
-import { SYNTHETIC_DATASETS } from "../../core/data/index.js";
+import { SYNTHETIC_DATASETS, type Dataset } from "../../core/data/index.js";
 import { evaluationSubset } from "../../core/data/split.js";
 import { layersModelFiles } from "../../core/io/layers-model.js";
 import { serializeNpy } from "../../core/io/npy.js";
@@ -27,6 +27,8 @@ export interface RunFilesInput {
   environment: Record<string, unknown>;
   /** Prior and λ changes made while paused, kept beside the history. */
   changes?: readonly { step: number; text: string }[];
+  /** The evaluation split, where the config's data set cannot be made in the page (images from disk). */
+  evalData?: Dataset;
 }
 
 const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v, null, 2) + "\n");
@@ -46,8 +48,8 @@ export async function runFiles(input: RunFilesInput): Promise<Record<string, Uin
   }
   // The evaluation split exactly as `sculpt train` encodes it (writeEvaluation in src/node/train.ts).
   const entry = SYNTHETIC_DATASETS[config.dataset as keyof typeof SYNTHETIC_DATASETS];
-  if (!entry) throw new SculptError(`data set '${config.dataset}' cannot be made in the page`);
-  const evalData = await entry.create({ ...config.datasetOptions, split: "test" });
+  if (!input.evalData && !entry) throw new SculptError(`data set '${config.dataset}' cannot be made in the page`);
+  const evalData = input.evalData ?? (await entry.create({ ...config.datasetOptions, split: "test" }));
   const idx = evaluationSubset(evalData.size, config.evalLimit);
   const latents = await encodeImages(t, evalData, idx);
   files[RUN_FILES.latents] = serializeNpy({ dtype: "float32", shape: [latents.rows, latents.cols], data: latents.data as Float32Array });

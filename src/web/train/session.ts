@@ -6,7 +6,7 @@
  */
 import { SYNTHETIC_DATASETS } from "../../core/data/index.js";
 import type { Dataset } from "../../core/data/types.js";
-import { evaluationSubset } from "../../core/data/split.js";
+import { evaluationSubset, synthesisedSplit } from "../../core/data/split.js";
 import { latentTraversals, traversalRanges, type ImageGrid } from "../../core/figures/index.js";
 import { matrix, type Matrix } from "../../core/matrix.js";
 import { modelEntry, modelPrior } from "../../core/models/index.js";
@@ -98,6 +98,7 @@ export class TrainSession {
   changes: Change[] = [];
   totalSteps = 0;
   private data!: Dataset;
+  private images: Dataset | null = null;
   private prior!: LivePrior;
   private point: { trainable: Trainable; epoch: number; step: number; stepInEpoch: number } | null = null;
   private last: Checkpoint | null = null;
@@ -116,16 +117,28 @@ export class TrainSession {
     this.opts = { figureEvery: 10, figureRows: 512, reconCount: 8, ...options };
   }
 
-  /** Train `config` (continuing `from` when given) until the end, a stop, or a failure. */
-  async run(config: TrainConfig, from?: { checkpoint: Checkpoint; history: HistoryRecordLike[]; changes?: Change[] }): Promise<State> {
+  /**
+   * Train `config` (continuing `from` when given) until the end, a stop, or a failure. `images`:
+   * all the images of a set loaded from disk (split as `--dataset npy` splits it); else the
+   * config's synthetic set is made here.
+   */
+  async run(
+    config: TrainConfig,
+    from?: { checkpoint: Checkpoint; history: HistoryRecordLike[]; changes?: Change[] },
+    images?: Dataset,
+  ): Promise<State> {
     if (this.state !== "idle") throw new SculptError("this session has already run");
     // A run folder's config holds the parsed prior and its text in priorSpec; the page edits the text.
     const spec = typeof config.prior === "string" ? config.prior : config.priorSpec;
     if (spec === undefined) throw new SculptError("the page trains with a prior spec", "give the prior as text (config.priorSpec)");
     this.config = { ...structuredClone(config), prior: spec };
-    const entry = SYNTHETIC_DATASETS[config.dataset as keyof typeof SYNTHETIC_DATASETS];
-    if (!entry) throw new SculptError(`data set '${config.dataset}' cannot be made in the page`);
-    this.data = await entry.create({ ...config.datasetOptions, split: "train" });
+    this.images = images ?? null;
+    if (images) this.data = synthesisedSplit(images, { ...config.datasetOptions, split: "train" });
+    else {
+      const entry = SYNTHETIC_DATASETS[config.dataset as keyof typeof SYNTHETIC_DATASETS];
+      if (!entry) throw new SculptError(`data set '${config.dataset}' cannot be made in the page`, "load its images from disk");
+      this.data = await entry.create({ ...config.datasetOptions, split: "train" });
+    }
     this.prior = new LivePrior(createPrior(config.prior, { dim: config.latentDim }));
     this.totalSteps = configSteps(config, this.data.size);
     // A seeded subset in random order, so the few reconstructions shown are not all neighbours.
@@ -323,6 +336,7 @@ export class TrainSession {
       status,
       environment,
       changes: this.changes,
+      evalData: this.images ? synthesisedSplit(this.images, { ...this.config.datasetOptions, split: "test" }) : undefined,
     });
   }
 

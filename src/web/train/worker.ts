@@ -5,7 +5,8 @@
  */
 import "@tensorflow/tfjs"; // gradients and layers (tfjs-core alone has no gradient definitions)
 import { unzipSync, zipSync } from "fflate";
-import { SYNTHETIC_DATASETS, type SyntheticDatasetName } from "../../core/data/index.js";
+import { SYNTHETIC_DATASETS, inMemoryDataset, type SyntheticDatasetName } from "../../core/data/index.js";
+import { SculptError } from "../../core/registry.js";
 import * as tf from "../../core/tf.js";
 import { startBackend } from "./backends.js";
 import { configSteps } from "./config.js";
@@ -45,9 +46,15 @@ async function run(msg: Extract<ToWorker, { type: "start" | "import" }>): Promis
     const imported = readRunFiles(unzipSync(msg.zip));
     from = imported;
     config = imported.config;
+    const entry = SYNTHETIC_DATASETS[config.dataset as SyntheticDatasetName];
+    if (!entry)
+      throw new SculptError(
+        `this run trained on '${config.dataset}', which the page cannot make`,
+        "continue it in Node (`sculpt train --resume`)",
+      );
     if (msg.steps !== null) {
       // Train to `steps` in all: the epoch count is the only length a config has.
-      const data = await SYNTHETIC_DATASETS[config.dataset as SyntheticDatasetName].create({ ...config.datasetOptions, split: "train" });
+      const data = await entry.create({ ...config.datasetOptions, split: "train" });
       const perEpoch = configSteps({ ...config, epochs: 1 }, data.size);
       config = { ...config, epochs: Math.max(msg.steps, imported.checkpoint.step + 1) / perEpoch };
     }
@@ -55,7 +62,8 @@ async function run(msg: Extract<ToWorker, { type: "start" | "import" }>): Promis
   const s = (session = newSession(msg.figureEvery, (totalSteps, startStep) =>
     post({ type: "started", config: config!, totalSteps, history: from?.history ?? [], changes: from?.changes ?? [], startStep }),
   ));
-  const state = await s.run(config!, from);
+  const images = msg.type === "start" && msg.images ? inMemoryDataset({ name: msg.images.root, ...msg.images }) : undefined;
+  const state = await s.run(config!, from, images);
   post({ type: "end", state, step: s.totalSteps });
 }
 

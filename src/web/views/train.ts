@@ -19,6 +19,7 @@ import { playgroundMarginalsSpec, priorFromText, scatterSpec } from "../playgrou
 import type { Route, ViewContext } from "../route.js";
 import { DATASET_NAMES, DEFAULT_FORM, MODEL_NAMES, datasetSize, formConfig, parseChannels, type TrainForm } from "../train/config.js";
 import { fidelityReading, lossCurvesSpec, type LossPoint } from "../train/figures.js";
+import { loadImageFiles, loadNpyFile, type LoadedImages } from "../train/files.js";
 import { BACKEND_CHOICES, type BackendChoice, type FromWorker, type ToWorker } from "../train/protocol.js";
 import type { Change, FigureFrame } from "../train/session.js";
 import { drawSpec, imageCanvas } from "../vega.js";
@@ -26,6 +27,8 @@ import { drawSpec, imageCanvas } from "../vega.js";
 /** Kept across visits (the worker and its run too: leaving the view does not stop training). */
 const form: TrainForm = { ...DEFAULT_FORM };
 let live: Live | null = null;
+/** Images loaded from disk (the data set "file"), kept across visits like the form. */
+let loaded: LoadedImages | null = null;
 
 interface Live {
   worker: Worker;
@@ -64,6 +67,20 @@ export async function trainView(el: HTMLElement, route: Route, ctx: ViewContext)
     return s;
   };
   const dataset = select("tr-dataset", DATASET_NAMES, form.dataset);
+  const fileInput = h("input", { id: "tr-file", type: "file", accept: ".npy,.png,.jpg,.jpeg", multiple: "" }) as HTMLInputElement;
+  const folderInput = h("input", { id: "tr-folder", type: "file", webkitdirectory: "" }) as HTMLInputElement;
+  const fileInfo = h("output", { id: "tr-file-info" });
+  const showLoaded = () => {
+    dataset.querySelector('option[value="file"]')?.remove();
+    if (loaded) {
+      const [hh, w, c] = loaded.shape;
+      const text = `${loaded.root}: ${loaded.size} images of ${hh}×${w}×${c}`;
+      dataset.append(h("option", { value: "file" }, `from disk (${loaded.root})`));
+      fill(fileInfo, text);
+    } else fill(fileInfo, "");
+  };
+  showLoaded();
+  if (form.dataset === "file" && loaded) dataset.value = "file";
   const limit = input("tr-limit", form.limit, { type: "number", min: 0, class: "small", title: "keep the first n images (0: all)" });
   const model = select("tr-model", MODEL_NAMES, form.model);
   const prior = input("tr-prior", form.prior, { class: "spec", "aria-label": "prior spec" });
@@ -111,6 +128,14 @@ export async function trainView(el: HTMLElement, route: Route, ctx: ViewContext)
       "div",
       { class: "tr-form" },
       h("label", {}, "data ", dataset),
+      h(
+        "label",
+        { title: ".npy: N×H×W or N×H×W×C, uint8 or float in [0, 1]; or PNG/JPEG images of one size" },
+        "or from disk: a .npy or images ",
+        fileInput,
+      ),
+      h("label", {}, "an image folder ", folderInput),
+      fileInfo,
       h("label", {}, "first n ", limit),
       h("label", {}, "model ", model),
       h("label", {}, "λ ", lambda),
@@ -183,6 +208,25 @@ export async function trainView(el: HTMLElement, route: Route, ctx: ViewContext)
   latent.addEventListener("input", checkSpec);
   model.addEventListener("change", checkSpec);
 
+  // Images from disk: checked and decoded here, so a bad file is reported before any training.
+  async function loadFiles(files: File[]): Promise<void> {
+    if (live || files.length === 0) return;
+    showError("");
+    fill(fileInfo, "loading…");
+    try {
+      const npy = files.find((f) => /\.npy$/i.test(f.name));
+      if (npy && files.length > 1) throw new Error("choose one .npy file, or image files without a .npy");
+      loaded = npy ? await loadNpyFile(npy) : await loadImageFiles(files);
+      showLoaded();
+      dataset.value = "file";
+    } catch (err) {
+      loaded = null;
+      showLoaded();
+      showError((err as Error).message);
+    }
+  }
+  for (const i of [fileInput, folderInput]) i.addEventListener("change", () => void loadFiles(Array.from(i.files ?? [])));
+
   function send(m: ToWorker, transfer: Transferable[] = []): void {
     live?.worker.postMessage(m, transfer);
   }
@@ -239,14 +283,17 @@ export async function trainView(el: HTMLElement, route: Route, ctx: ViewContext)
     try {
       Object.assign(form, readForm());
       if (modelEntry(form.model).usesPrior && !checkSpec()) throw new Error("fix the prior spec first");
-      const { size } = await datasetSize(form);
-      config = formConfig(form, size);
+      const file = form.dataset === "file" ? loaded : null;
+      const size = file ? (form.limit > 0 ? Math.min(form.limit, file.size) : file.size) : (await datasetSize(form)).size;
+      config = formConfig(form, size, file ?? undefined);
     } catch (err) {
       return showError((err as Error).message);
     }
     live = newWorker();
     bind(live);
-    send({ type: "start", config, backend: backend.value as BackendChoice, figureEvery: Number(every.value) || 10, base: baseUrl() });
+    const figureEvery = Number(every.value) || 10;
+    const images = form.dataset === "file" ? loaded! : undefined;
+    send({ type: "start", config, backend: backend.value as BackendChoice, figureEvery, base: baseUrl(), images });
   }
 
   importInput.addEventListener("change", () => {
@@ -349,7 +396,8 @@ export async function trainView(el: HTMLElement, route: Route, ctx: ViewContext)
       stopBtn.disabled = !(running || paused);
       exportBtn.disabled = !(paused || l.state === "done" || l.state === "stopped");
       traverseBtn.disabled = !(running || paused || l.state === "done" || l.state === "stopped");
-      for (const c of [dataset, limit, model, latent, widths, batch, steps, lr, seed, backend, every]) c.disabled = true;
+      for (const c of [dataset, fileInput, folderInput, limit, model, latent, widths, batch, steps, lr, seed, backend, every])
+        c.disabled = true;
       checkSpec();
       fill(
         statusLine,
@@ -392,7 +440,7 @@ export async function trainView(el: HTMLElement, route: Route, ctx: ViewContext)
   } else checkSpec();
 
   function fillFormFrom(c: TrainConfig): void {
-    dataset.value = c.dataset;
+    dataset.value = (DATASET_NAMES as string[]).includes(c.dataset) ? c.dataset : "file";
     model.value = c.model.kind;
     prior.value = String(c.prior);
     latent.value = String(c.latentDim);
