@@ -11,14 +11,15 @@
  * picks the page's backends (comma-separated); BENCH_BROWSER_TIMEOUT bounds each (seconds, 300).
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { initBackend } from "../src/node/backend.js";
 import { DEFAULT_FORM, formConfig, type TrainForm } from "../src/web/train/config.js";
 import { TrainSession } from "../src/web/train/session.js";
-import { CHROMIUM, launchChromium, serveStatic } from "../test/static-server.js";
+import { chromium as findChromium } from "../test/requires.js";
+import { launchChromium, serveStatic } from "../test/static-server.js";
 
 const STEPS = Number(process.env.BENCH_BROWSER_STEPS ?? 30);
 const LIMIT = Number(process.env.BENCH_BROWSER_LIMIT ?? 256);
@@ -49,14 +50,15 @@ async function nodeRate(backend: string): Promise<number | string> {
 }
 
 export async function run(): Promise<unknown> {
-  if (!existsSync(CHROMIUM)) return { skipped: `${CHROMIUM} is missing (apt-get install chromium)` };
+  const chromium = findChromium();
+  if (!chromium.ok) return { skipped: chromium.reason };
   const load0 = loadavg()[0];
   const tmp = mkdtempSync(join(tmpdir(), "sculpt-bench-browser-"));
   const page: Record<string, number | string> = {};
   try {
     await promisify(execFile)(process.execPath, [join(import.meta.dirname, "..", "scripts", "build-web.mjs"), "--out", tmp]);
     const server = await serveStatic(tmp);
-    const browser = await launchChromium();
+    const browser = await launchChromium(chromium.path);
     try {
       for (const backend of PAGE_BACKENDS) {
         const p = await browser.newPage();

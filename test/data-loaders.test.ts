@@ -3,14 +3,14 @@
  * JPEG folders, Tiny ImageNet's layout, .npy and dSprites-style npz (stored and deflated); each
  * loader's bad-input paths (missing file, wrong magic, size or record length, corrupt archives).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { zipSync } from "fflate";
 import jpeg from "jpeg-js";
 import { PNG } from "pngjs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DSPRITES_GRID } from "../src/core/data/dsprites.js";
 import type { Dataset } from "../src/core/data/types.js";
 import { serializeNpy } from "../src/core/io/npy.js";
@@ -104,6 +104,23 @@ describe("mnist-format IDX files", () => {
     expect((err as SculptError).fix).toMatch(/yann\.lecun\.com/);
     await expect(loadDataset("fashion-mnist", { split: "train", root: empty })).rejects.toThrow(/dataset-fashion-mnist/);
     await expect(loadDataset("mnist", { split: "valid" as "test", root: empty })).rejects.toThrow(/unknown split/);
+  });
+
+  it("Fashion-MNIST falls back to Debian's dataset-fashion-mnist folder only when neither --root nor SCULPT_DATA is given", async () => {
+    const debian = "/usr/share/datasets/fashion-mnist";
+    vi.stubEnv("SCULPT_DATA", "");
+    vi.stubEnv("XDG_CACHE_HOME", dir("empty-cache"));
+    try {
+      const load = loadDataset("fashion-mnist", { split: "test" });
+      // Either the package is installed here and read, or the error says it was looked for.
+      if (existsSync(join(debian, "t10k-images-idx3-ubyte.gz"))) expect((await load).size).toBe(10_000);
+      else await expect(load).rejects.toThrow(`(also looked in ${debian})`);
+      vi.stubEnv("SCULPT_DATA", dir("empty-data"));
+      const err = await loadDataset("fashion-mnist", { split: "test" }).catch((e: unknown) => e);
+      expect((err as SculptError).problem).not.toContain(debian);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 });
 

@@ -7,8 +7,6 @@ import { createServer, type Server } from "node:http";
 import { extname, join, normalize } from "node:path";
 import { chromium, type Browser } from "playwright-core";
 
-export const CHROMIUM = "/usr/bin/chromium";
-
 const TYPES: Record<string, string> = {
   ".html": "text/html",
   ".js": "text/javascript",
@@ -38,10 +36,13 @@ export function serveStatic(dir: string): Promise<{ server: Server; url: string;
   );
 }
 
-/** Headless Chromium with WebGL on SwiftShader and WebGPU allowed where it finds an adapter. */
-export function launchChromium(): Promise<Browser> {
+/**
+ * Headless Chromium (the executable test/requires.ts's chromium() finds) with WebGL on SwiftShader
+ * and WebGPU allowed where it finds an adapter.
+ */
+export function launchChromium(executablePath: string): Promise<Browser> {
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath,
     args: [
       "--headless",
       "--no-sandbox",

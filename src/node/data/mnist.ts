@@ -114,6 +114,8 @@ const FASHION_DOWNLOAD = idxDownload(
     "bef4ecab320f06d8554ea6380940ec79",
     "bb300cfdad3c16e7a12a480ee83cd310",
   ],
+  // Debian's package dataset-fashion-mnist, read when neither --root nor SCULPT_DATA is given.
+  ["/usr/share/datasets/fashion-mnist"],
 );
 
 const MNIST: IdxSet = {
