@@ -4,7 +4,7 @@
  * (webgpu where Chromium finds an adapter, webgl, wasm, cpu), beside Node running the same
  * TrainSession and configuration on its wasm backend (and native where the addon is built). The
  * ratio is the page's steps/s over Node's wasm. Same configuration everywhere: AE-MMD, uniform
- * prior, XY (first BENCH_BROWSER_LIMIT images, default 256), widths 8-8-16-16, d = 2, batch 32,
+ * prior, XY (first BENCH_BROWSER_LIMIT images, default 256), the form's default widths, d = 2, batch 32,
  * BENCH_BROWSER_STEPS steps (default 30), figures only at the start and end; the rate is the
  * session's own (the last 20 steps), so the first steps' shader or kernel compilation is left out.
  * The machine is shared: `loadAverage` is the 1-minute load before and after. BENCH_BROWSER_BACKENDS
@@ -27,7 +27,6 @@ const FORM: TrainForm = {
   ...DEFAULT_FORM,
   limit: LIMIT,
   prior: "uniform(-1, 1)",
-  channels: [8, 8, 16, 16],
   batchSize: 32,
   steps: STEPS,
   lr: 1e-3,

@@ -15,6 +15,7 @@ const BENCHMARKS: Record<string, Bench> = {
   parity: () => import("./parity.js"),
   plan: () => import("./plan.js"),
   train: () => import("./train.js"),
+  "train-demo": () => import("./train-demo.js"),
 };
 
 async function main(): Promise<void> {

@@ -8,7 +8,7 @@ import { fidelityReading, lossCurvesSpec, thinLoss } from "./figures.js";
 
 describe("Train view config", () => {
   it("puts λ and the kernel into the model config where the model has them, and steps into epochs", () => {
-    const c = formConfig({ ...DEFAULT_FORM, steps: 100, batchSize: 64, lambda: 2, kernel: "imq" }, 2809);
+    const c = formConfig({ ...DEFAULT_FORM, channels: [8, 8, 16, 16], steps: 100, batchSize: 64, lambda: 2, kernel: "imq" }, 2809);
     expect(c.model).toMatchObject({ kind: "ae-mmd", lambda: 2, kernel: "imq" });
     expect(c.convLayers).toBe(4);
     expect(configSteps(c, 2809)).toBe(100);
