@@ -78,6 +78,28 @@ describe("planSweep", () => {
     ]);
   });
 
+  it("names a prior by its parsed config: spellings of one prior are one run, in any sweep", async () => {
+    const sweep = (prior: (string | { kind: string })[]) =>
+      planSweep(
+        validateSweepSpec({
+          name: "spellings",
+          seeds: 1,
+          settings: { channels: [4, 8] },
+          experiments: [{ name: "p", grid: { dataset: ["xy"], model: ["ae-mmd"], latentDim: [2], prior } }],
+        }),
+      );
+    const runs = await sweep(["gaussian", "gaussian()", "gaussian(0, 1)", " gaussian ( 0,1 ) ", { kind: "gaussian" }, "uniform(-1,1)"]);
+    expect(runs).toHaveLength(2);
+    expect(runs[0].config.prior).toEqual({ kind: "gaussian", mean: 0, std: 1 });
+    expect(runs[0].coords.prior).toBe("gaussian"); // the first spelling labels the run
+    expect(runs[1].config.prior).toEqual({ kind: "uniform", low: -1, high: 1 });
+    for (const r of runs) expect(r.id).toBe(runId(r.config));
+    // Another sweep's spelling of the same prior names the same run.
+    const [alone] = await sweep(["gaussian(0,1)"]);
+    expect(alone.id).toBe(runs[0].id);
+    expect((await sweep(["gaussian(0, 2)"]))[0].id).not.toBe(runs[0].id);
+  });
+
   it("stops at its next pause once its signal is aborted", async () => {
     const controller = new AbortController();
     controller.abort();

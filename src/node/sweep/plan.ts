@@ -1,8 +1,9 @@
 /**
  * From a sweep file to planned runs: read the file (YAML or JSON, or a checked-in preset by name),
  * expand its grid, resolve each request into the full training config that `trainRun` would
- * write (presets, model defaults, budget epochs), and name each run by that config's hash. Every
- * prior and kernel is built once here, so a bad spec fails before any run starts.
+ * write (presets, model defaults, budget epochs), and name each run by that config's hash. A prior
+ * is hashed as its parsed config, so `gaussian`, `gaussian()` and `gaussian(0, 1)` name one run.
+ * Every prior and kernel is built once here, so a bad spec fails before any run starts.
  */
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -12,12 +13,13 @@ import { DATASETS } from "../data/index.js";
 import type { DatasetEntry } from "../../core/data/types.js";
 import { createKernel } from "../../core/kernels/index.js";
 import { matrix } from "../../core/matrix.js";
-import { createPrior } from "../../core/priors/index.js";
+import { createPrior, priorConfigFromSpec, validatePriorConfig, type PriorConfig } from "../../core/priors/index.js";
 import { lookup, SculptError } from "../../core/registry.js";
 import {
   assignRunIdsSteps,
   countSweepRuns,
   iterateSweep,
+  RUN_REF,
   substituteRunRefs,
   type ExpandedRun,
   type ExpandOptions,
@@ -128,12 +130,23 @@ export async function planSweep(spec: SweepSpec, options: PlanOptions = {}): Pro
   // (runs differing only in seed, consecutive) is resolved once and its configs share all but the
   // seed; so do their stable JSON texts, made once per group with a mark for the seed.
   let current: { group: number; base: TrainConfig } | undefined;
+  // Each distinct prior text is parsed once (planning stays linear in the runs).
+  const parsed = new Map<string, PriorConfig>();
+  const parsedPrior = (prior: TrainConfig["prior"], i: number): TrainConfig["prior"] => {
+    if (typeof prior !== "string") return validatePriorConfig(prior as PriorConfig);
+    // A prior naming another run's folder stays text: its tokens become run ids here, and folders when it runs.
+    if (expanded[i].refs.experiments.length || prior.search(RUN_REF) >= 0) return prior;
+    let config = parsed.get(prior);
+    if (!config) parsed.set(prior, (config = priorConfigFromSpec(prior)));
+    return config;
+  };
   const resolve = (r: RunRequest, i: number): TrainConfig => {
     const g = expanded[i].group;
     if (current?.group !== g) {
       const { channels, ...user } = r;
       const base = resolveTrainConfig(user, shapeOf[g]);
-      current = { group: g, base: channels ? validateTrainConfig({ ...base, channels, convLayers: channels.length }) : base };
+      const config = channels ? validateTrainConfig({ ...base, channels, convLayers: channels.length }) : base;
+      current = { group: g, base: { ...config, prior: parsedPrior(config.prior, i) } };
     }
     return r.seed === current.base.seed ? current.base : { ...current.base, seed: r.seed };
   };
