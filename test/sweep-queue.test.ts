@@ -4,9 +4,7 @@
  * (stalled-job check, short lock). Every run ends done exactly once with its metrics in the
  * coordinator's ledger; enqueueing the same sweep again adds no jobs.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Queue } from "bullmq";
@@ -15,47 +13,25 @@ import { Ledger } from "../src/node/sweep/ledger.js";
 import { DEFAULT_QUEUE, redisConnection } from "../src/node/sweep/queue.js";
 import { runSweep } from "../src/node/sweep/sweep.js";
 import { redisServer } from "./requires.js";
-import { jsonLines, spawnCli, sweepLog, tinySpecYaml, waitFor } from "./sweep-helpers.js";
+import { freePort, jsonLines, spawnCli, startRedis, sweepLog, tinySpecYaml, waitFor } from "./sweep-helpers.js";
 
 const REDIS = redisServer();
 let tmp: string;
-let redis: ChildProcess | undefined;
+let redis: Awaited<ReturnType<typeof startRedis>> | undefined;
 let url: string;
 const workers: ReturnType<typeof spawnCli>[] = [];
-
-/** A free loopback port in 20000–40000. */
-async function freePort(): Promise<number> {
-  for (;;) {
-    const port = 20000 + Math.floor(Math.random() * 20000);
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = createServer();
-      s.once("error", () => resolve(false));
-      s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
-    });
-    if (ok) return port;
-  }
-}
 
 describe.skipIf(!REDIS.ok)(REDIS.title("sculpt sweep --queue with sculpt worker"), () => {
   beforeAll(async () => {
     tmp = mkdtempSync(join(tmpdir(), "sculpt-queue-"));
-    const port = await freePort();
-    url = `redis://127.0.0.1:${port}`;
-    redis = spawn(REDIS.path, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let log = "";
-    redis.stdout!.on("data", (b: Buffer) => (log += b.toString()));
-    await waitFor("redis-server to accept connections", () => log.includes("Ready to accept connections"), 20_000, 50);
+    redis = await startRedis(REDIS.path);
+    url = redis.url;
   });
 
   afterAll(async () => {
     for (const w of workers) w.child.kill("SIGKILL");
     await Promise.all(workers.map((w) => w.exited));
-    if (redis) {
-      redis.kill("SIGTERM");
-      await new Promise((r) => redis!.once("exit", r));
-    }
+    await redis?.stop();
     rmSync(tmp, { recursive: true, force: true });
   });
 

@@ -1,6 +1,7 @@
 /**
  * `sculpt sweep SPEC [--out DIR] [--budget paper|quick|smoke] [--datasets a,b] [--workers N] [--queue redis://HOST:PORT]
- *  [--runs-dir DIR] [--max-attempts N] [--download] [--dry-run] [--json]`: run a sweep file or preset, then print its table.
+ *  [--runs-dir DIR] [--allow-root DIR]… [--allow-any-path] [--max-attempts N] [--download] [--dry-run] [--json]`: run a
+ *  sweep file or preset, then print its table.
  */
 import type { Command } from "commander";
 import {
@@ -27,6 +28,8 @@ interface SweepFlags {
   queue?: string;
   queueName?: string;
   runsDir?: string;
+  allowRoot?: string[];
+  allowAnyPath?: boolean;
   maxAttempts?: string;
   dryRun?: boolean;
   download?: boolean;
@@ -59,6 +62,12 @@ export function sweepCommand(program: Command): void {
     .option("--queue <url>", "enqueue runs on Redis (redis://HOST:PORT) for `sculpt worker` processes")
     .option("--queue-name <name>", "BullMQ queue name (default sculpt-runs)")
     .option("--runs-dir <dir>", "run folders (default OUT/runs; with --queue a folder every worker can reach)")
+    .option(
+      "--allow-root <dir>",
+      "runs on this machine may also read files (empirical(PATH), datasetOptions.root) here; repeatable (default: only the sweep file's folder, the runs dir and the current directory)",
+      (dir: string, dirs: string[] = []) => [...dirs, dir],
+    )
+    .option("--allow-any-path", "let runs on this machine read files anywhere")
     .option("--max-attempts <n>", "attempts per run before it is marked failed (default 3)")
     .option("--dry-run", "plan the runs and say what would run; write nothing")
     .option("--format <f>", `table printed at the end: ${TABLE_FORMATS.join(" | ")}`, "markdown")
@@ -66,6 +75,11 @@ export function sweepCommand(program: Command): void {
     .action(async (spec: string, f: SweepFlags) => {
       if (!TABLE_FORMATS.includes(f.format as TableFormat))
         throw new SculptError(`unknown --format '${f.format}'`, `use one of: ${TABLE_FORMATS.join(", ")}`);
+      if (f.queue && (f.allowRoot || f.allowAnyPath))
+        throw new SculptError(
+          `--${f.allowRoot ? "allow-root" : "allow-any-path"} applies to runs on this machine, not to queued ones`,
+          "give it to each `sculpt worker` instead",
+        );
       const controller = new AbortController();
       let planning = true;
       const stop = () => {
@@ -98,6 +112,8 @@ export function sweepCommand(program: Command): void {
           queue: f.queue,
           queueName: f.queueName,
           runsDir: f.runsDir,
+          allowRoots: f.allowRoot,
+          allowAnyPath: f.allowAnyPath,
           maxAttempts: positiveInt(f.maxAttempts, "max-attempts"),
           dryRun: f.dryRun,
           prepareData: f.download ? (name, { root }) => ensureDataFiles(name, { root, download: true }) : undefined,

@@ -6,7 +6,8 @@
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { availableParallelism } from "node:os";
-import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { UserTrainConfig } from "../train.js";
 import type { RunOutcome } from "./ledger.js";
 import type { ExecuteOptions, RunTask } from "./execute.js";
@@ -53,7 +54,12 @@ const TAIL = 4000;
 
 function childEntry(): { file: string; execArgv: string[] } {
   const self = import.meta.url;
-  if (self.endsWith(".ts")) return { file: fileURLToPath(new URL("./child.ts", self)), execArgv: ["--import", "tsx"] };
+  // tsx by its path: the process may run in a folder with no node_modules (a worker's own folder).
+  if (self.endsWith(".ts"))
+    return {
+      file: fileURLToPath(new URL("./child.ts", self)),
+      execArgv: ["--import", pathToFileURL(createRequire(self).resolve("tsx")).href],
+    };
   return { file: fileURLToPath(new URL("./child.js", self)), execArgv: [] };
 }
 

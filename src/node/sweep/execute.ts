@@ -17,6 +17,7 @@ import { evaluateRun, type RunMetrics } from "../evaluate.js";
 import { readRunConfig, writeRunConfig } from "../run-config.js";
 import { RUN_FILES, type RunStatus } from "../run-format.js";
 import { trainRun } from "../train.js";
+import { checkPathsRead, checkRunFolder } from "./confine.js";
 import type { RunOutcome } from "./ledger.js";
 
 /** Appended to in each run folder: one JSON line per attempt start and finish. */
@@ -35,6 +36,11 @@ export interface ExecuteOptions {
   backend?: string;
   signal?: AbortSignal;
   reporters?: Reporter[];
+  /**
+   * Folders the files a run reads (`empirical(PATH)` priors, `datasetOptions.root`) must lie in,
+   * symlinks resolved (confine.ts); undefined: anywhere. The sweep runners always set it.
+   */
+  readRoots?: string[];
 }
 
 export const workerName = () => `${hostname()}:${process.pid}`;
@@ -58,10 +64,12 @@ export async function executeRun(task: RunTask, options: ExecuteOptions): Promis
     );
   const runsDir = resolve(options.runsDir);
   const dir = join(runsDir, task.id);
+  checkRunFolder(runsDir, dir);
   const worker = options.worker ?? workerName();
   // Dependencies' folders are siblings in the same runs directory.
   const prior = typeof task.config.prior === "string" ? substituteRunRefs(task.config.prior, (id) => join(runsDir, id)) : task.config.prior;
   const config: TrainConfig = { ...task.config, prior };
+  if (options.readRoots) checkPathsRead(config, options.readRoots);
   const log = (event: string, extra: Record<string, unknown> = {}) =>
     appendFileSync(join(dir, SWEEP_LOG), JSON.stringify({ event, worker, at: new Date().toISOString(), ...extra }) + "\n");
 

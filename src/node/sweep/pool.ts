@@ -45,6 +45,8 @@ export interface RunnerOptions {
 export interface PoolOptions extends RunnerOptions {
   /** Worker processes (default: one per core). */
   workers?: number;
+  /** Folders a run's files may lie in (ExecuteOptions.readRoots); undefined: anywhere. */
+  readRoots?: string[];
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 3;
@@ -89,8 +91,10 @@ export async function runLocalPool(ledger: Ledger, options: PoolOptions): Promis
     report();
     const t0 = performance.now();
     const p = runner
-      .run({ id: run.id, config: run.config as TrainConfig }, { runsDir: options.runsDir, backend: options.backend }, (epoch, epochs) =>
-        event(run.id, run.coords, { event: "epoch", epoch, epochs }),
+      .run(
+        { id: run.id, config: run.config as TrainConfig },
+        { runsDir: options.runsDir, backend: options.backend, readRoots: options.readRoots },
+        (epoch, epochs) => event(run.id, run.coords, { event: "epoch", epoch, epochs }),
       )
       .then(
         (outcome) => {

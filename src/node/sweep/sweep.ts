@@ -7,7 +7,7 @@
  *
  * `sweepTable` reads the ledger back as a table (mean ± std over seeds).
  */
-import { resolve, join } from "node:path";
+import { dirname, resolve, join } from "node:path";
 import type { BudgetName } from "../../core/nets/presets.js";
 import { BUDGETS } from "../../core/nets/presets.js";
 import { lookup } from "../../core/registry.js";
@@ -15,12 +15,13 @@ import type { PlannedRun } from "../../core/sweep/expand.js";
 import type { SweepSpec } from "../../core/sweep/spec.js";
 import { aggregate, formatTable, type TableFormat, type TableLayout } from "../../core/sweep/table.js";
 import type { TrainConfig } from "../../core/train/config.js";
+import { readRoots } from "./confine.js";
 import { Ledger } from "./ledger.js";
 import { planSweep, readSweepSpec, type PlanOptions } from "./plan.js";
 import { runLocalPool, type PoolOptions } from "./pool.js";
 import { runQueued } from "./queue.js";
 
-export interface SweepOptions extends Omit<PoolOptions, "runsDir"> {
+export interface SweepOptions extends Omit<PoolOptions, "runsDir" | "readRoots"> {
   /** Sweep folder (default sweeps/<name>-<budget>). */
   out?: string;
   budget?: BudgetName;
@@ -32,6 +33,14 @@ export interface SweepOptions extends Omit<PoolOptions, "runsDir"> {
   queue?: string;
   queueName?: string;
   pollMs?: number;
+  /**
+   * Further folders the runs on this machine may read files from (`empirical(PATH)`,
+   * `datasetOptions.root`), besides the sweep file's folder, the runs directory and the current
+   * directory. Queued runs are confined by each worker's own options.
+   */
+  allowRoots?: string[];
+  /** Let the runs on this machine read files anywhere. */
+  allowAnyPath?: boolean;
   /** Plan only: record nothing, run nothing (an existing ledger is read to say what is done). */
   dryRun?: boolean;
   /** Called once the runs are counted, before planning them (which may take seconds for large sweeps). */
@@ -58,7 +67,8 @@ export const defaultSweepDir = (name: string, budget: string) => join("sweeps", 
 
 export async function runSweep(specOrPath: string | SweepSpec, options: SweepOptions = {}): Promise<SweepSummary> {
   const t0 = performance.now();
-  const spec = typeof specOrPath === "string" ? readSweepSpec(specOrPath).spec : specOrPath;
+  const read = typeof specOrPath === "string" ? readSweepSpec(specOrPath) : { spec: specOrPath, source: undefined };
+  const spec = read.spec;
   const budget = options.budget ?? spec.budget;
   lookup(BUDGETS, budget, "budget");
   const runs = await planSweep(spec, {
@@ -92,7 +102,14 @@ export async function runSweep(specOrPath: string | SweepSpec, options: SweepOpt
     const { added } = ledger.sync({ name: spec.name, budget, tableMetrics: spec.table?.metrics }, runs);
     options.onPlan?.({ out, runs, added, done: ledger.counts().done });
     if (options.queue) await runQueued(ledger, { ...options, url: options.queue, runsDir });
-    else await runLocalPool(ledger, { ...options, runsDir });
+    else
+      await runLocalPool(ledger, {
+        ...options,
+        runsDir,
+        readRoots: options.allowAnyPath
+          ? undefined
+          : readRoots(runsDir, read.source && dirname(read.source), ...(options.allowRoots ?? [])),
+      });
     const c = ledger.counts();
     return {
       name: spec.name,

@@ -5,11 +5,18 @@
  * worker's stalled-job check puts the run back in the queue; the next worker resumes it from its
  * checkpoint in the shared runs directory. Errors that retrying cannot fix (SculptError) fail the
  * job at once; others are retried with backoff.
+ *
+ * Whoever can write to Redis writes jobs, so a job is confined (confine.ts) before it runs: its run
+ * folder goes in the worker's runs directory (`runsDir`, else the job's if that lies inside the
+ * current directory) and its files are read only from the runs directory, the current directory
+ * and `allowRoots`. A refused job fails at once with the reason; the worker goes on to the next.
  */
 import { UnrecoverableError, Worker, type Job } from "bullmq";
 import { hostname } from "node:os";
 import { resolve } from "node:path";
+import { SculptError } from "../../core/registry.js";
 import { ChildRunner, RunFailure } from "./child-runner.js";
+import { checkRunsDir, readRoots } from "./confine.js";
 import type { RunOutcome } from "./ledger.js";
 import { connected, DEFAULT_QUEUE, redisConnection, type JobData } from "./queue.js";
 
@@ -18,8 +25,15 @@ export interface WorkerOptions {
   queueName?: string;
   /** Runs at once on this machine (one child process each). */
   concurrency?: number;
-  /** Shared folder for run folders; default: the coordinator's (from the job). */
+  /**
+   * Shared folder for run folders, whatever the job says. Without it, the job's runs directory is
+   * taken only if it lies inside the current directory (anywhere with `allowAnyPath`).
+   */
   runsDir?: string;
+  /** Further folders a run may read files from (`empirical(PATH)`, `datasetOptions.root`). */
+  allowRoots?: string[];
+  /** Trust the queue: take the job's runs directory wherever it is and let runs read any file. */
+  allowAnyPath?: boolean;
   /**
    * How long a job's lock lasts without renewal (ms); a dead worker's run is picked up again about
    * this long after it died. Renewal runs every half of it.
@@ -29,6 +43,16 @@ export interface WorkerOptions {
   signal?: AbortSignal;
   onEvent?: (e: { event: "started" | "epoch" | "done" | "failed"; id: string; epoch?: number; epochs?: number; error?: string }) => void;
   onWarning?: (message: string) => void;
+}
+
+/** Where a job's run folder goes: the worker's runs directory, else the job's if it is allowed. */
+function jobRunsDir(data: JobData, options: WorkerOptions): string {
+  if (options.runsDir !== undefined) return resolve(options.runsDir);
+  if (typeof data.runsDir !== "string" || !data.runsDir)
+    throw new SculptError(`job ${data.id} names no runs dir`, "start the worker with --runs-dir DIR");
+  const runsDir = resolve(data.runsDir);
+  if (!options.allowAnyPath) checkRunsDir(runsDir, process.cwd());
+  return runsDir;
 }
 
 // BullMQ's default: long enough that a busy machine never loses a lock it is still renewing.
@@ -55,15 +79,23 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     const { id, config } = job.data;
     options.onEvent?.({ event: "started", id });
     try {
+      const runsDir = jobRunsDir(job.data, options);
       const outcome = await runner.run(
         { id, config },
-        { runsDir: resolve(options.runsDir ?? job.data.runsDir), backend: options.backend },
+        {
+          runsDir,
+          backend: options.backend,
+          readRoots: options.allowAnyPath ? undefined : readRoots(runsDir, ...(options.allowRoots ?? [])),
+        },
         (epoch, epochs) => options.onEvent?.({ event: "epoch", id, epoch, epochs }),
       );
       options.onEvent?.({ event: "done", id });
       return outcome;
     } catch (err) {
-      const f = err instanceof RunFailure ? err : new RunFailure(String(err), false, false);
+      const f =
+        err instanceof RunFailure
+          ? err
+          : new RunFailure(err instanceof Error ? err.message : String(err), err instanceof SculptError, false);
       options.onEvent?.({ event: "failed", id, error: f.message });
       if (f.deterministic) throw new UnrecoverableError(f.message);
       throw new Error(f.message);
