@@ -1,8 +1,9 @@
 /**
  * A run trained in the page as the files of a run folder (src/node/run-format.ts: the layout
  * `sculpt train` writes, so `sculpt eval`, `report` and `serve` read it), and a run folder's files
- * read back to continue training. Paths are relative to the run folder; zipping is the caller's.
+ * read back to continue training. Paths are relative to the run folder; runZip zips them under one folder.
  */
+import { zipSync } from "fflate";
 import { SYNTHETIC_DATASETS, type Dataset } from "../../core/data/index.js";
 import { evaluationSubset } from "../../core/data/split.js";
 import { layersModelFiles } from "../../core/io/layers-model.js";
@@ -71,6 +72,11 @@ export async function runFiles(input: RunFilesInput): Promise<Record<string, Uin
   if (input.changes?.length) files["changes.json"] = json(input.changes);
   files[RUN_FILES.status] = json(input.status);
   return files;
+}
+
+/** The run folder as a zip with one top folder `name` (what the Train view's Export downloads). */
+export function runZip(name: string, files: Record<string, Uint8Array>): Uint8Array {
+  return zipSync(Object.fromEntries(Object.entries(files).map(([k, v]) => [`${name}/${k}`, v])));
 }
 
 export interface ImportedRun {

@@ -4,14 +4,14 @@
  * here (fflate) and transferred.
  */
 import "@tensorflow/tfjs"; // gradients and layers (tfjs-core alone has no gradient definitions)
-import { unzipSync, zipSync } from "fflate";
+import { unzipSync } from "fflate";
 import { SYNTHETIC_DATASETS, inMemoryDataset, type SyntheticDatasetName } from "../../core/data/index.js";
 import { SculptError } from "../../core/registry.js";
 import * as tf from "../../core/tf.js";
 import { startBackend } from "./backends.js";
 import { configSteps } from "./config.js";
 import type { FromWorker, ToWorker } from "./protocol.js";
-import { readRunFiles } from "./run-files.js";
+import { readRunFiles, runZip } from "./run-files.js";
 import { TrainSession } from "./session.js";
 
 const post = (m: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
@@ -95,7 +95,7 @@ async function handle(msg: ToWorker): Promise<void> {
         exportedAt: new Date().toISOString(),
       });
       const name = `sculpt-${session.config.dataset}-${session.config.model.kind}-step${session.step}`;
-      const zip = zipSync(Object.fromEntries(Object.entries(files).map(([k, v]) => [`${name}/${k}`, v])));
+      const zip = runZip(name, files);
       return post({ type: "export", zip, name }, [zip.buffer]);
     }
   }
