@@ -25,6 +25,8 @@ export {
   type PriorEntry,
   type PriorName,
 } from "./priors/index.js";
+/** The options a registry entry's schema declares, with their defaults (help text). */
+export { optionFields, type OptionField } from "./spec-options.js";
 export { KERNELS, createKernel, squaredDistances, type Kernel, type KernelConfig, type KernelName } from "./kernels/index.js";
 export { mmd, type MmdEstimator, type MmdResult } from "./divergences/mmd.js";
 export { gaussianKl, batchMomentKl } from "./divergences/kl.js";

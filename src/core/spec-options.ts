@@ -28,6 +28,25 @@ export function optionNames(entry: Entry): string[] {
   return Object.keys(shape).filter((k) => k !== "kind");
 }
 
+/** An option an entry's schema declares, for help text: its default when it has one. */
+export interface OptionField {
+  name: string;
+  /** May be left out (it has a default, or is optional). */
+  optional: boolean;
+  default?: unknown;
+}
+
+/** The options an entry's schema declares (besides `kind`), in order, with their defaults. */
+export function optionFields(entry: Entry): OptionField[] {
+  const shape = (entry.schema as unknown as { shape?: Record<string, z.ZodType> }).shape ?? {};
+  return optionNames(entry).map((name) => {
+    const zod = (shape[name] as unknown as { _zod: { def: { type: string; defaultValue?: unknown }; optin?: string } })._zod;
+    const field: OptionField = { name, optional: zod.optin === "optional" || zod.def.type === "default" };
+    if (zod.def.type === "default") field.default = zod.def.defaultValue;
+    return field;
+  });
+}
+
 /** A value written back as spec text (a nested call's canonical form). */
 function valueText(v: SpecValue): string {
   if (v.type === "numbers") return v.rows.map((r) => r.join("|")).join(";");

@@ -1,26 +1,52 @@
 /** `sculpt prior sample --spec SPEC --n N --seed S [--dim D] --out FILE.npy` */
 import type { Command } from "commander";
-import { checkPriorDim, loadPrior, priorConfigFromSpec, Rng, SculptError, writeMatrix } from "../../node/index.js";
+import {
+  checkPriorDim,
+  loadPrior,
+  optionFields,
+  PRIORS,
+  priorConfigFromSpec,
+  Rng,
+  SculptError,
+  writeMatrix,
+  type PriorEntry,
+} from "../../node/index.js";
 
 /** Most values `prior sample` writes: 2^28 float32 values, 1 GiB. */
 const MAX_SAMPLE_VALUES = 2 ** 28;
 import { intOption } from "../numbers.js";
 import { printJson } from "../output.js";
 
-const GRAMMAR = `
-Prior specs:
-  gaussian | gaussian(mean, std)            i.i.d. N(mean, std²) per dimension
-  uniform  | uniform(low, high)             i.i.d. U(low, high)
-  gmm(-5|5, 5)                              auto-gmm: modes at -5 and 5, common std 5
-  gmm(means, stds, weights)                 1-D Gaussian mixture, e.g. gmm(-1|2, 0.5|1, 0.3|0.7)
-  hybrid[p1, p2*2, ...]                     per-dimension product; *k repeats
-  mvn(0|0, 1|0.8;0.8|1)                     correlated Gaussian (mean, covariance rows)
-  mixture(mvn(..), mvn(..), weights=a|b)    mixture of joint components
-  empirical(z.npy)                          resample rows of a stored latent set
-A 1-D prior broadcasts to the latent size; any other prior must match it.`;
+/** A default as spec text: lists as a|b. */
+const specValue = (v: unknown): string =>
+  Array.isArray(v) ? v.map(specValue).join("|") : typeof v === "object" ? JSON.stringify(v) : String(v);
+
+/** The prior grammar for help, from the registry: each prior's parameters (with defaults), summary and examples. */
+export function priorGrammar(): string {
+  const entries = Object.entries(PRIORS) as [string, PriorEntry][];
+  const width = Math.max(...entries.map(([name]) => name.length)) + 2;
+  const pad = " ".repeat(2 + width);
+  const lines = entries.flatMap(([name, entry]) => {
+    const params = optionFields(entry).map((f) =>
+      f.default !== undefined ? `${f.name} = ${specValue(f.default)}` : f.optional ? `${f.name}?` : f.name,
+    );
+    return [
+      `  ${name.padEnd(width)}${entry.help.summary}`,
+      `${pad}parameters: ${params.join(", ") || "none"}`,
+      `${pad}e.g. ${entry.help.examples.join(", ")}`,
+    ];
+  });
+  return [
+    "",
+    "Prior specs: NAME, or NAME(arguments) in the order of its parameters or as name=value",
+    "(= default; ? optional). Lists are written a|b, matrix rows separated by ;.",
+    ...lines,
+    "A 1-D prior broadcasts to the latent size; any other prior must match it.",
+  ].join("\n");
+}
 
 export function priorCommand(program: Command): void {
-  const prior = program.command("prior").description("programmable priors").addHelpText("after", GRAMMAR);
+  const prior = program.command("prior").description("programmable priors").addHelpText("after", priorGrammar);
   prior
     .command("sample")
     .description("draw samples from a prior into a .npy file")
@@ -30,7 +56,7 @@ export function priorCommand(program: Command): void {
     .option("--dim <d>", "dimension for i.i.d. priors (default: the spec's own, or 1)")
     .requiredOption("--out <file>", "output .npy (float32, n×d)")
     .option("--json", "print a JSON summary")
-    .addHelpText("after", GRAMMAR)
+    .addHelpText("after", priorGrammar)
     .action((opts: { spec: string; n: string; seed: string; dim?: string; out: string; json?: boolean }) => {
       const n = intOption(opts.n, "n");
       if (n < 1) throw new SculptError(`--n must be at least 1 (got ${n})`);

@@ -13,6 +13,7 @@ export type EmpiricalConfig = z.infer<typeof schema>;
 
 export const empirical: PriorEntry<EmpiricalConfig> = {
   schema,
+  help: { summary: "resample rows of a stored latent set (.npy, e.g. a run's latents.npy)", examples: ["empirical(z.npy)"] },
   fromSpec: (n) => ({ kind: "empirical", path: specWord(n.args[0] ?? n.kwargs.path, "empirical path") }),
   create: ({ path }, ctx) => {
     if (!ctx.loadMatrix)

@@ -12,6 +12,7 @@ export type GaussianConfig = z.infer<typeof schema>;
 
 export const gaussian: PriorEntry<GaussianConfig> = {
   schema,
+  help: { summary: "i.i.d. N(mean, std²) per dimension", examples: ["gaussian", "gaussian(0, 2)"] },
   fromSpec: (n) => ({
     kind: "gaussian",
     mean: specNumber(n.args[0] ?? n.kwargs.mean, "mean", 0),

@@ -20,6 +20,10 @@ export type GmmConfig = z.infer<typeof schema>;
 
 export const gmm: PriorEntry<GmmConfig> = {
   schema,
+  help: {
+    summary: "1-D Gaussian mixture per dimension; gmm(means, std) is auto-gmm: one std, equal weights",
+    examples: ["gmm(-1|2, 0.5|1, 0.3|0.7)", "gmm(-5|5, 5)"],
+  },
   fromSpec: (n) => {
     const means = specVector(n.args[0] ?? n.kwargs.means, "gmm means (e.g. -5|5)");
     const stdArg = n.args[1] ?? n.kwargs.stds ?? n.kwargs.std;

@@ -15,6 +15,10 @@ export type HybridConfig = z.infer<typeof schema>;
 
 export const hybrid: PriorEntry<HybridConfig> = {
   schema,
+  help: {
+    summary: "product over dimensions, in brackets; p*k: 1-D p over k dimensions, or p k times",
+    examples: ["hybrid[uniform(-5,5), gaussian(0,2), gmm(-10|10, 1)*2]"],
+  },
   fromSpec: (n, ctx) => {
     if (!n.children)
       throw new SculptError("hybrid needs its components in square brackets", "write e.g. hybrid[uniform(-5,5), gaussian*2]");

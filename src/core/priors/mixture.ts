@@ -16,6 +16,10 @@ export type MixtureConfig = z.infer<typeof schema>;
 
 export const mixture: PriorEntry<MixtureConfig> = {
   schema,
+  help: {
+    summary: "mixture of joint components (priors as arguments), weights=… by name",
+    examples: ["mixture(mvn(-2|-2, 1|0;0|1), mvn(2|2, 1|0;0|1), weights=0.3|0.7)"],
+  },
   fromSpec: (n, ctx) => {
     const comps = n.args.map((a) => {
       if (a.type !== "call")

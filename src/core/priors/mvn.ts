@@ -16,6 +16,7 @@ export type MvnConfig = z.infer<typeof schema>;
 
 export const mvn: PriorEntry<MvnConfig> = {
   schema,
+  help: { summary: "correlated Gaussian N(mean, cov), cov rows separated by ;", examples: ["mvn(0|0, 1|0.8;0.8|1)"] },
   fromSpec: (n) => ({
     kind: "mvn",
     mean: specVector(n.args[0] ?? n.kwargs.mean, "mvn mean"),

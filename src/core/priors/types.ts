@@ -42,8 +42,10 @@ export interface SpecContext {
 }
 
 export interface PriorEntry<C extends PriorConfig = PriorConfig> {
-  /** Validates this kind's fields (nested components are validated when built). */
+  /** Validates this kind's fields (nested components are validated when built); `sculpt prior --help` lists them and their defaults. */
   schema: z.ZodType<C>;
+  /** `sculpt prior --help`: what the prior is, and spec texts that parse to this kind. */
+  help: { summary: string; examples: readonly string[] };
   /** The text form's node → config. */
   fromSpec(node: SpecNode, ctx: SpecContext): C;
   create(config: C, ctx: PriorContext): Prior;

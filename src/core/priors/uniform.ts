@@ -10,6 +10,7 @@ export type UniformConfig = z.infer<typeof schema>;
 
 export const uniform: PriorEntry<UniformConfig> = {
   schema,
+  help: { summary: "i.i.d. U(low, high) per dimension", examples: ["uniform", "uniform(-5, 5)"] },
   fromSpec: (n) => ({
     kind: "uniform",
     low: specNumber(n.args[0] ?? n.kwargs.low, "low", -1),
