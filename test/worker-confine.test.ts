@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Queue, type Job } from "bullmq";
+import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { matrix } from "../src/core/matrix.js";
 import { runId } from "../src/core/sweep/hash.js";
@@ -39,9 +39,9 @@ function queue(name: string): Queue<JobData> {
 async function settle(q: Queue<JobData>, data: JobData): Promise<{ state: string; reason?: string }> {
   await q.add("run", data, { jobId: data.id, attempts: 3, removeOnComplete: false, removeOnFail: false });
   for (const until = Date.now() + 240_000; Date.now() < until; await new Promise((r) => setTimeout(r, 250))) {
-    const job: Job<JobData> | undefined = await q.getJob(data.id);
-    const state = await job?.getState();
-    if (state === "completed" || state === "failed") return { state, reason: job?.failedReason };
+    const state = await (await q.getJob(data.id))?.getState();
+    // Read the job again: one fetched before it ended has no failedReason yet.
+    if (state === "completed" || state === "failed") return { state, reason: (await q.getJob(data.id))?.failedReason };
   }
   throw new Error(`timed out waiting for job ${data.id}`);
 }
