@@ -3,19 +3,22 @@
  * prior, latent size, seed, state and a few headline metrics, a tick box per run, and a button
  * that opens the comparison of the ticked runs.
  */
+import { METRICS } from "../../core/metrics/index.js";
+import { metricLabel } from "../../core/sweep/metric-info.js";
 import type { RunSummary } from "../api-types.js";
 import { formatNumber, h, table } from "../dom.js";
 import { routeHash } from "../route.js";
 
-/** Headline metrics: those most runs have, the paper's first (LPS, NMSE, DCI, MIG), at most `max`. */
+/**
+ * Headline metrics: each metric's headline key as its registry entry declares it, in registry order
+ * (the order tables show metrics), those any of these runs has, at most `max`.
+ */
 export function headlineMetrics(runs: readonly RunSummary[], max = 4): string[] {
-  const counts = new Map<string, number>();
-  for (const r of runs) for (const k of Object.keys(r.metrics)) counts.set(k, (counts.get(k) ?? 0) + 1);
-  const rank = (k: string) => {
-    const i = [/^lps(\.gbdt)?$/i, /^nmse(\.linear)?$/i, /^dci\.disentanglement$/i, /^mig(\.score)?$/i].findIndex((p) => p.test(k));
-    return i < 0 ? 99 : i;
-  };
-  return [...counts.keys()].sort((a, b) => rank(a) - rank(b) || counts.get(b)! - counts.get(a)! || a.localeCompare(b)).slice(0, max);
+  const present = new Set(runs.flatMap((r) => Object.keys(r.metrics)));
+  return Object.values(METRICS)
+    .map((m) => m.headline)
+    .filter((key) => present.has(key))
+    .slice(0, max);
 }
 
 export function runsTable(runs: readonly RunSummary[]): HTMLElement {
@@ -54,7 +57,7 @@ export function runsTable(runs: readonly RunSummary[]): HTMLElement {
   return h(
     "div",
     { class: "runs" },
-    table(["", "run", "model", "data", "prior", "latent", "seed", "state", ...metrics], rows, { class: "runs-table" }),
+    table(["", "run", "model", "data", "prior", "latent", "seed", "state", ...metrics.map(metricLabel)], rows, { class: "runs-table" }),
     h("p", {}, button),
   );
 }
