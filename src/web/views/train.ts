@@ -1,10 +1,11 @@
 /**
- * The Train view: set up a run (data set made in the page, model, prior spec, λ, kernel, sizes),
- * train it in a Web Worker with the core `train` loop on WebGPU, WebGL or wasm (a `?backend=`
- * query or the select forces one), and watch the codes take the prior's shape: loss terms over
- * steps, each dimension's histogram against the prior density, a scatter over prior samples,
- * inputs beside reconstructions, traversals on demand, and the running KS and LPS. Pause to change
- * λ or the prior (marked on the curves); export the run as a zip run folder, or import one.
+ * The Train view: set up a run (data set made in the page or images loaded from disk, model, prior
+ * spec, λ, kernel, sizes), train it in a Web Worker with the core `train` loop on WebGPU, WebGL or
+ * wasm (a `?backend=` query or the select forces one; auto passes over software adapters and says
+ * why), and watch the codes take the prior's shape: loss terms over steps, each dimension's
+ * histogram against the prior density, a scatter over prior samples, inputs beside
+ * reconstructions, traversals on demand, and the running KS and LPS. Pause to change λ or the
+ * prior (marked on the curves); export the run as a zip run folder, or import one.
  */
 import { KERNELS } from "../../core/kernels/index.js";
 import { marginalsSpec, reconstructionGrid } from "../../core/figures/index.js";
