@@ -188,7 +188,9 @@ async function runSculpt(c: CaseSpec, ev: EvalSet, cache: string, backend?: stri
   const started = Date.now();
   const resume = existsSync(join(dir, "checkpoint.bin"));
   if (!resume) rmSync(dir, { recursive: true, force: true });
-  await trainRun(userConfig(c), { outDir: dir, resume, backend });
+  // Yield a macrotask each step: this process also waits on the PyTorch lane's child processes,
+  // whose exit events would otherwise queue until a whole sculpt run had finished.
+  await trainRun(userConfig(c), { outDir: dir, resume, backend, beforeStep: () => new Promise((r) => setImmediate(r)) });
   const run = await loadRun(dir, backend);
   try {
     // In chunks: a whole evaluation set's activations at once would take gigabytes.
@@ -250,15 +252,17 @@ async function runTorch(
     "--threads",
     "1",
   ];
-  await new Promise<void>((resolve, reject) => {
-    const p = spawn("nice", args, { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, OMP_NUM_THREADS: "1" } });
-    let err = "";
-    p.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    p.on("error", reject);
-    p.on("close", (code) =>
-      code === 0 ? resolve() : reject(new Error(`torch_models.py ${c.model.name} failed (${code}): ${err.slice(-2000)}`)),
-    );
-  });
+  // A reference that finished but was not scored (the bench stopped in between) is only scored.
+  if (!existsSync(out))
+    await new Promise<void>((resolve, reject) => {
+      const p = spawn("nice", args, { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, OMP_NUM_THREADS: "1" } });
+      let err = "";
+      p.stderr.on("data", (d: Buffer) => (err += d.toString()));
+      p.on("error", reject);
+      p.on("close", (code) =>
+        code === 0 ? resolve() : reject(new Error(`torch_models.py ${c.model.name} failed (${code}): ${err.slice(-2000)}`)),
+      );
+    });
   const ref = JSON.parse(readFileSync(out, "utf8")) as { nmseDb: number; seconds: number };
   const res = await score(c, ev, readMatrix(out.replace(/\.json$/, ".latents.npy")), ref.nmseDb, ref.seconds);
   writeJsonAtomic(file, res);

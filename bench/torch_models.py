@@ -17,7 +17,7 @@ python3-torch; run with /usr/bin/python3.
           codes, logits (NHWC), loss, then its gradient for each tensor in the same layout, all
           flattened and concatenated. Checks that the two networks are the same function.
 """
-import argparse, json, math, sys, time
+import argparse, json, math, os, sys, time
 import numpy as np
 import torch, torch.nn as nn, torch.nn.functional as F
 
@@ -422,7 +422,10 @@ def train(a):
     res = {"model": a.model, "kernel": a.kernel, "prior": a.prior, "epochs": a.epochs, "batch": a.batch,
            "seed": a.seed, "steps": total, "seconds": secs, "torch": torch.__version__,
            "nmseDb": 10 * math.log10(nmse), "codeStd": Z.std(0).tolist(), "history": hist}
-    json.dump(res, open(a.out, "w"), indent=1)
+    # Latents first, then the result through a temporary name: a finished out file means a finished run.
+    with open(a.out + ".tmp", "w") as f:
+        json.dump(res, f, indent=1)
+    os.replace(a.out + ".tmp", a.out)
 
 
 def forward(a):

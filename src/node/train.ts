@@ -21,7 +21,7 @@ import { userNetworks, type CustomNetworks, type NetworkNeeds } from "../core/ne
 import type { Reporter } from "../core/train/reporter.js";
 import type { InitScheme } from "../core/nets/init.js";
 import { encodeImages, decodeCodes } from "../core/train/inference.js";
-import { train, TrainingDiverged, type TrainResult } from "../core/train/train.js";
+import { train, TrainingDiverged, type TrainResult, type TrainSetup } from "../core/train/train.js";
 import { evaluationSubset, showcaseRows } from "../core/data/split.js";
 import type { Dataset } from "../core/data/types.js";
 import { writeFileAtomic, writeJsonAtomic } from "./atomic.js";
@@ -117,6 +117,12 @@ export interface RunOptions {
   reporters?: Reporter[];
   backend?: string;
   signal?: AbortSignal;
+  /**
+   * Awaited before each step (core `train`'s hook). A run trains with synchronous kernels, so a
+   * caller that must serve other events meanwhile (child processes, timers) yields here, e.g.
+   * `() => new Promise((r) => setImmediate(r))`.
+   */
+  beforeStep?: TrainSetup["beforeStep"];
   /**
    * Your own encoder and decoder (tfjs-layers models or layer lists, as in core `train`) instead of
    * the data set's default network. config.json then says `network: "custom"`, and loadRun (so
@@ -288,6 +294,7 @@ export async function trainRun(user: UserTrainConfig, opts: RunOptions): Promise
       resume: opts.resume,
       reporters: [historyReporter, ...(opts.reporters ?? [])],
       signal: opts.signal,
+      beforeStep: opts.beforeStep,
       networks,
     });
   } catch (err) {
