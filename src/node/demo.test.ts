@@ -17,17 +17,21 @@ describe("sculpt demo", () => {
   it("plans the paper's network with native kernels and a lighter one, three at once, without", () => {
     const native = demoPlan("native");
     expect([native.channels, native.parallel, native.epochs]).toEqual([undefined, 2, 10]);
-    expect(describePlan(native)).toBe("backend native, the paper's network (channels 32-32-64-64), 2 runs at once, 10 epochs");
+    expect(describePlan(native)).toBe(
+      "backend native, the paper's network (channels 32-32-64-64), Glorot initialisation, 2 runs at once, 10 epochs",
+    );
     for (const b of ["wasm", "cpu"]) {
       const slow = demoPlan(b);
       expect([slow.channels, slow.parallel, slow.epochs]).toEqual([[16, 16, 32, 32], 3, 10]);
-      expect(describePlan(slow)).toContain("lighter network (channels 16-16-32-32), 3 runs at once");
+      expect(describePlan(slow)).toContain("lighter network (channels 16-16-32-32), Glorot initialisation, 3 runs at once");
     }
   });
 
   it("trains the same runs whether they train one or three at once", { timeout: 120_000 }, async () => {
     const latents = async (out: string, parallel: number) => {
       const dirs = await trainDemoRuns({ out, plan: { ...demoPlan("wasm"), parallel, epochs: 1 }, train: TINY });
+      // Every run trains from the plan's initialisation, recorded in its config.
+      for (const d of dirs) expect((JSON.parse(readFileSync(join(d, "config.json"), "utf8")) as { init: string }).init).toBe("glorot");
       return dirs.map((d) => readFileSync(join(d, "latents.npy")));
     };
     const [one, three] = [await latents(join(tmp, "p1"), 1), await latents(join(tmp, "p3"), 3)];
