@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- parity [--models ae,ae-mmd,…] [--datasets xy,mnist] [--seeds 3] [--quick]
- *  [--root DIR] [--cache DIR] [--nice N] [--only sculpt|torch]`: every model of the registry trained by sculpt (trainRun) and by
+ *  [--root DIR] [--cache DIR] [--nice N] [--only sculpt|torch] [--cached]`: every model of the registry trained by sculpt (trainRun) and by
  * its PyTorch reference (bench/torch_models.py, same network from the same architecture, same
  * hyperparameters, same images), scored on the same evaluation images by sculpt's own metric code:
  * NMSE dB, LPS-gbdt, covariance ratio and, for models with a prior, the largest marginal KS
@@ -283,6 +283,8 @@ export interface ParityOptions {
   python?: string;
   /** Run only one side's queue (the other side's cached results are still reported). */
   only?: "sculpt" | "torch";
+  /** Train nothing: report what the cache holds (a case missing on a side is left out of its mean). */
+  cached?: boolean;
   /** Called as each side of each case finishes. */
   onResult?: (side: "sculpt" | "torch", model: string, dataset: string, seed: number, r: SideResult) => void;
 }
@@ -347,7 +349,7 @@ export async function parity(
     };
     const lane = async (side: "sculpt" | "torch") => {
       for (const c of cases) {
-        if (o.only && o.only !== side) {
+        if (o.cached || (o.only && o.only !== side)) {
           const file = join(cache, `${caseKey(side, c)}.json`);
           if (existsSync(file)) slot(c)[side] = JSON.parse(readFileSync(file, "utf8")) as SideResult;
           continue;
@@ -395,6 +397,7 @@ export async function run(): Promise<unknown> {
     cache: flag("cache"),
     nice: flag("nice") ? Number(flag("nice")) : undefined,
     only: flag("only") as "sculpt" | "torch" | undefined,
+    cached: process.argv.includes("--cached"),
     onResult: (side, model, dataset, seed, r) =>
       console.error(`parity: ${side} ${model} ${dataset} seed ${seed}: NMSE ${r.nmseDb.toFixed(2)} dB, ${r.seconds.toFixed(0)} s`),
   });
