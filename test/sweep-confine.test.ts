@@ -115,4 +115,10 @@ describe("a sweep run is confined to its folders", () => {
     expect(await cli.exited, cli.output()).toBe(2);
     expect(cli.output()).toMatch(/--allow-root applies to runs on this machine[\s\S]*fix: give it to each `sculpt worker`/);
   }, 60_000);
+
+  it("sculpt sweep --queue refuses --download (the runs train on the workers)", async () => {
+    const cli = spawnCli(["sweep", "copy", "--queue", "redis://127.0.0.1:1", "--download"]);
+    expect(await cli.exited, cli.output()).toBe(2);
+    expect(cli.output()).toMatch(/--download fetches on this machine[\s\S]*fix: run `sculpt data fetch NAME` on each worker/);
+  }, 60_000);
 });

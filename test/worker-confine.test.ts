@@ -139,8 +139,11 @@ describe.skipIf(!REDIS.ok)(REDIS.title("sculpt worker confines queued jobs"), ()
 
   it("reads a prior file under --allow-root, and always writes in its --runs-dir", async () => {
     const runs = join(tmp, "runs-c");
+    // Started from a folder beside secret/, so only --allow-root can admit the prior file.
+    const home = join(tmp, "home-c");
+    mkdirSync(home, { recursive: true });
     workers.push(
-      spawnCli(["worker", "--queue", redis!.url, "--queue-name", "qc", "--runs-dir", runs, "--allow-root", join(tmp, "secret")], {}, tmp),
+      spawnCli(["worker", "--queue", redis!.url, "--queue-name", "qc", "--runs-dir", runs, "--allow-root", join(tmp, "secret")], {}, home),
     );
     const q = queue("qc");
     const reads = withPrior(`empirical(${secretFile})`);

@@ -88,8 +88,9 @@ export async function loadRun(dir: string, backend?: string): Promise<LoadedRun>
   // A user's own networks come back from their saved models; the default one is rebuilt from the config.
   const networks = config.network === "custom" ? await savedNetworks(dir) : undefined;
   const shape = networks ? inputShape(networks.encoder, dir) : savedInputShape(dir);
-  const trainable = await trainedNetworks(config, shape, ckpt, networks);
+  // The prior first: it can fail (an empirical file gone), and then no networks are left undisposed.
   const prior = loadPrior(config.prior as PriorConfig, config.latentDim);
+  const trainable = await trainedNetworks(config, shape, ckpt, networks);
   return {
     dir,
     config,

@@ -80,6 +80,12 @@ export function sweepCommand(program: Command): void {
           `--${f.allowRoot ? "allow-root" : "allow-any-path"} applies to runs on this machine, not to queued ones`,
           "give it to each `sculpt worker` instead",
         );
+      // Queued runs train on the workers: a download here would land on the wrong machine.
+      if (f.queue && f.download)
+        throw new SculptError(
+          "--download fetches on this machine, but queued runs train on the workers",
+          "run `sculpt data fetch NAME` on each worker",
+        );
       const controller = new AbortController();
       let planning = true;
       const stop = () => {

@@ -87,7 +87,7 @@ export function trainCommand(program: Command): void {
       console.log(`done in ${summary.seconds.toFixed(1)} s on ${summary.backend}: ${f.out}`);
       if (summary.collapse)
         console.log(
-          `warning: the codes collapsed (variance → 0) from epoch ${summary.collapse.epoch}; try another prior or a larger latent size`,
+          `warning: the codes collapsed (variance → 0) from epoch ${summary.collapse.epoch}; try --init glorot (codes start wider than from PyTorch's initialisation), another prior or a larger latent size`,
         );
     }
   });
