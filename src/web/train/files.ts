@@ -67,9 +67,10 @@ export async function loadImageFiles(files: readonly File[]): Promise<LoadedImag
       if (bytes > MAX_PAGE_DATA_BYTES) throw tooBig(`${images.length} images of ${width}×${height}`, bytes);
       pixels = new Uint8Array(bytes);
     } else if (bitmap.width !== width || bitmap.height !== height) {
+      const size = `${bitmap.width}×${bitmap.height}`; // read before close(), which zeroes them
       bitmap.close();
       throw new SculptError(
-        `${path(f)} is ${bitmap.width}×${bitmap.height}, but ${path(images[0])} is ${width}×${height}: the images are of mixed sizes`,
+        `${path(f)} is ${size}, but ${path(images[0])} is ${width}×${height}: the images are of mixed sizes`,
         "resize them all to one size",
       );
     }
