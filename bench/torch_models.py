@@ -16,6 +16,9 @@ python3-torch; run with /usr/bin/python3.
           flattened and concatenated), runs the plain AE loss on the images, and writes OUT.npy:
           codes, logits (NHWC), loss, then its gradient for each tensor in the same layout, all
           flattened and concatenated. Checks that the two networks are the same function.
+  time    ARCH.json [--batch B] [--steps N] [--warmup W] [--threads T]
+          AE-MMD steps on random inputs (`npm run bench -- train`): prints one JSON line with the
+          median wall and CPU milliseconds per step and images per second.
 """
 import argparse, json, math, os, sys, time
 import numpy as np
@@ -474,6 +477,36 @@ def forward(a):
     np.save(a.out, out.numpy().astype(np.float32))
 
 
+def timing(a):
+    """Training throughput of AE-MMD on the architecture, on random inputs (bench/train.ts): the
+    median wall and process-CPU time (all threads) of a step after a few warm-up steps; one JSON line."""
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(0)
+    arch = json.load(open(a.arch))
+    d = arch["latentDim"]
+    a.kernel, a.estimator, a.prior, a.lam, a.recon = "rbf-mixture", "biased", "gaussian", 0.3, "bce_logits"
+    model = AEMMD(a, d, 0, 0)
+    enc, dec = networks(arch, model, d)
+    opt = torch.optim.Adam(list(enc.parameters()) + list(dec.parameters()), 5e-4, eps=1e-8)
+    x = torch.rand(a.batch, arch["input"]["channels"], arch["input"]["height"], arch["input"]["width"])
+
+    def step():
+        loss, _, _ = model.loss(x, enc, dec)
+        opt.zero_grad(); loss.backward(); opt.step()
+
+    for _ in range(a.warmup):
+        step()
+    wall, cpu = [], []
+    for _ in range(a.steps):
+        w, c = time.perf_counter(), time.process_time()
+        step()
+        wall.append(time.perf_counter() - w); cpu.append(time.process_time() - c)
+    ms = float(np.median(wall)) * 1000
+    print(json.dumps({"imagesPerSecond": a.batch * 1000 / ms, "msPerStep": ms,
+                      "cpuMsPerStep": float(np.median(cpu)) * 1000, "batch": a.batch,
+                      "threads": torch.get_num_threads(), "torch": torch.__version__}))
+
+
 def main():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -496,8 +529,14 @@ def main():
     f.add_argument("--steps", type=int, default=0, help="instead: this many Adam steps on consecutive batches")
     f.add_argument("--batch", type=int, default=8); f.add_argument("--lr", type=float, default=5e-4)
     f.add_argument("--eps", type=float, default=1e-8)
+    m = sub.add_parser("time")
+    m.add_argument("arch"); m.add_argument("--batch", type=int, default=64)
+    m.add_argument("--steps", type=int, default=20); m.add_argument("--warmup", type=int, default=3)
+    m.add_argument("--threads", type=int, default=1)
     a = ap.parse_args()
-    if a.cmd == "train":
+    if a.cmd == "time":
+        timing(a)
+    elif a.cmd == "train":
         if not a.out.endswith(".json"):
             raise SystemExit("OUT must end in .json")
         train(a)

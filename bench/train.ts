@@ -2,7 +2,7 @@
  * `npm run bench -- train`: training throughput (images/s) of the paper's networks for dSprites
  * (64×64, 6 layers, d = 5) and XY (84×84, 6 layers, d = 2) as AE-MMD at batch 64 and 512, on the
  * chosen backend (SCULPT_BACKEND, default auto), beside PyTorch 1.13 running the same architecture
- * file (../shared/bench/torch_reference.py, 1 and 2 threads) when Debian's python3-torch is there.
+ * file (bench/torch_models.py time, 1 and 2 threads) when Debian's python3-torch is there.
  * The ratio is sculpt's images/s over the better PyTorch run. Also the peak RSS of a dSprites
  * batch-512 training loop (target: under 2 GB).
  *
@@ -10,8 +10,7 @@
  * and readable: sculpt and PyTorch both report the median step, sculpt's steps are timed in two
  * rounds (before and after the PyTorch runs, so both see the same stretch of load), and beside
  * wall time each side reports its median CPU time per step (sculpt: this process's CPU; PyTorch:
- * its process CPU clock around each step, read by a wrapper that runs the reference script
- * unchanged). `cpuRatioTo1ThreadTorch` is PyTorch's 1-thread CPU ms per step over sculpt's: work
+ * its process CPU clock around each step). `cpuRatioTo1ThreadTorch` is PyTorch's 1-thread CPU ms per step over sculpt's: work
  * done per CPU second, which waiting for a core does not change. `loadAverage` is the 1-minute load
  * before and after each case. BENCH_STEPS sets the timed steps per round and per PyTorch run
  * (default 8); BENCH_CASES limits the cases, e.g. `xy:64,dsprites:512`. PyTorch inherits this
@@ -32,7 +31,7 @@ import { createTrainable } from "../src/core/train/setup.js";
 import { Rng } from "../src/core/random.js";
 import { presetFor } from "../src/core/nets/presets.js";
 
-const TORCH = join(import.meta.dirname, "..", "..", "shared", "bench", "torch_reference.py");
+const TORCH = join(import.meta.dirname, "torch_models.py");
 const STEPS = Number(process.env.BENCH_STEPS ?? 8);
 const CASES: [string, number][] = [
   ["dsprites", 64],
@@ -40,25 +39,6 @@ const CASES: [string, number][] = [
   ["xy", 64],
   ["xy", 512],
 ];
-
-/**
- * Runs torch_reference.py as it is, with time.perf_counter wrapped so that the script's own calls
- * (just before and after each timed step) also note the process CPU clock (all threads).
- * Prints the script's JSON line, then one with the median CPU ms per step.
- */
-const TORCH_WRAPPER = `
-import json, runpy, statistics, sys, time
-wall, marks = time.perf_counter, []
-def perf_counter():
-    if sys._getframe(1).f_globals.get("__name__") == "__main__":
-        marks.append(time.process_time())
-    return wall()
-time.perf_counter = perf_counter
-sys.argv = sys.argv[1:]
-runpy.run_path(sys.argv[0], run_name="__main__")
-steps = [(marks[i + 1] - marks[i]) * 1000 for i in range(0, len(marks) - 1, 2)]
-print(json.dumps({"cpuMsPerStep": statistics.median(steps)}))
-`;
 
 interface TorchRun {
   imagesPerSecond: number;
@@ -72,15 +52,11 @@ function torchRun(arch: object, batch: number, threads: number): TorchRun | null
   try {
     const out = execFileSync(
       "/usr/bin/python3",
-      ["-c", TORCH_WRAPPER, TORCH, file, "--batch", String(batch), "--steps", String(STEPS), "--threads", String(threads)],
+      [TORCH, "time", file, "--batch", String(batch), "--steps", String(STEPS), "--threads", String(threads)],
       { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 1_200_000 },
     );
-    const [script, cpu] = out
-      .trim()
-      .split("\n")
-      .slice(-2)
-      .map((l) => JSON.parse(l) as Record<string, number>);
-    return { imagesPerSecond: script.imagesPerSecond, cpuMsPerStep: cpu.cpuMsPerStep };
+    const r = JSON.parse(out.trim().split("\n").at(-1)!) as TorchRun;
+    return { imagesPerSecond: r.imagesPerSecond, cpuMsPerStep: r.cpuMsPerStep };
   } catch {
     return null;
   } finally {
