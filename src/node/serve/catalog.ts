@@ -5,10 +5,11 @@
  * the run folder) is ever read; only names a run folder legitimately holds are served.
  */
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
-import { basename, isAbsolute, join, relative, sep } from "node:path";
+import { basename, join } from "node:path";
 import { isModelName, modelKind, modelPrior } from "../../core/models/index.js";
 import { SculptError } from "../../core/registry.js";
 import { parseMetricsFile } from "../report/run-folder.js";
+import { isInside } from "../paths.js";
 import { RUN_FILES } from "../run-format.js";
 import type { Catalog, RunSummary, SweepSummary } from "../../web/api-types.js";
 
@@ -44,12 +45,6 @@ const isDir = (p: string) => {
   }
 };
 const isRunFolder = (p: string) => isDir(p) && existsSync(join(p, RUN_FILES.config));
-
-/** True when `child` (a real path) is `parent` or inside it. */
-export function isInside(parent: string, child: string): boolean {
-  const rel = relative(parent, child);
-  return rel === "" || (rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
-}
 
 export class RunCatalog {
   /** The root with symlinks resolved. */

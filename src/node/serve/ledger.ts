@@ -8,7 +8,7 @@ import Database from "better-sqlite3";
 import { realpathSync } from "node:fs";
 import { isAbsolute, join, relative, sep } from "node:path";
 import type { LedgerRunView, LedgerView } from "../../web/api-types.js";
-import { isInside } from "./catalog.js";
+import { isInside } from "../paths.js";
 
 interface Row {
   id: string;

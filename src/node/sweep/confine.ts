@@ -6,10 +6,11 @@
  * will when the run opens them.
  */
 import { realpathSync } from "node:fs";
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { priorConfigFromSpec } from "../../core/priors/index.js";
 import { SculptError } from "../../core/registry.js";
 import type { TrainConfig } from "../../core/train/config.js";
+import { isInside } from "../paths.js";
 
 /** The flags (on `sculpt worker` and `sculpt sweep`) that widen what a run may read. */
 const WIDEN = "--allow-root DIR (or --allow-any-path)";
@@ -39,12 +40,6 @@ export function realPath(path: string): string {
   }
 }
 
-/** Whether the real path `path` is `root` or lies under it (both already real). */
-export function isInside(path: string, root: string): boolean {
-  const rel = relative(root, path);
-  return rel === "" || (rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
-}
-
 /**
  * Refuse `runsDir` unless it lies in `root` (a worker without `--runs-dir` takes the job's runs
  * directory only inside its own current directory).
@@ -52,7 +47,7 @@ export function isInside(path: string, root: string): boolean {
 export function checkRunsDir(runsDir: string, root: string): void {
   const real = realPath(runsDir);
   const realRoot = realPath(root);
-  if (!isInside(real, realRoot))
+  if (!isInside(realRoot, real))
     throw new SculptError(
       `the job's runs dir ${runsDir}${real !== runsDir ? ` (${real})` : ""} is outside this worker's folder ${realRoot}`,
       "start the worker with --runs-dir DIR (run folders then always go there), or from a folder that holds the runs dir",
@@ -63,7 +58,7 @@ export function checkRunsDir(runsDir: string, root: string): void {
 export function checkRunFolder(runsDir: string, dir: string): void {
   const real = realPath(dir);
   const realRuns = realPath(runsDir);
-  if (!isInside(real, realRuns))
+  if (!isInside(realRuns, real))
     throw new SculptError(
       `run folder ${dir} leads to ${real}, outside its runs dir ${realRuns}`,
       `remove ${dir} (a link or a stray folder), or point --runs-dir elsewhere`,
@@ -96,7 +91,7 @@ export function checkPathsRead(config: TrainConfig, roots: readonly string[]): v
   const realRoots = [...new Set(roots.map(realPath))];
   for (const { what, path } of pathsRead(config)) {
     const real = realPath(path);
-    if (!realRoots.some((r) => isInside(real, r)))
+    if (!realRoots.some((r) => isInside(r, real)))
       throw new SculptError(
         `${what} reads ${real}, outside the folders this run may read (${realRoots.join(", ")})`,
         `move it under one of them, or give ${WIDEN.replace("DIR", what === "datasetOptions.root" ? real : dirname(real))}`,
