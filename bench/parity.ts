@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- parity [--models ae,ae-mmd,…] [--datasets xy,mnist] [--seeds 3] [--quick]
- *  [--root DIR] [--cache DIR] [--nice N] [--only sculpt|torch] [--cached]`: every model of the registry trained by sculpt (trainRun) and by
+ *  [--root DIR] [--cache DIR] [--nice N] [--only sculpt|torch] [--cached] [--record [--records DIR]]`: every model of the registry trained by sculpt (trainRun) and by
  * its PyTorch reference (bench/torch_models.py, same network from the same architecture, same
  * hyperparameters, same images), scored on the same evaluation images by sculpt's own metric code:
  * NMSE dB, LPS-gbdt, covariance ratio and, for models with a prior, the largest marginal KS
@@ -14,11 +14,14 @@
  * PyTorch runs on one thread under `nice` (--nice, default 10), beside sculpt (the two sides are
  * independent queues; --only runs one of them and reports the other's cached results).
  * Every finished result is cached in --cache (default .sculpt/parity) under a hash of its exact
- * settings, so an interrupted benchmark reruns only what is missing.
+ * settings, so an interrupted benchmark reruns only what is missing. `--record` also writes each
+ * finished result, with the machine and versions that produced it, to bench/results/parity (kept in
+ * git: the README's tables are these records); `--cached` reports the cache, else the records.
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { cpus } from "node:os";
 import { join } from "node:path";
 import { evaluationSubset } from "../src/core/data/split.js";
 import type { Dataset } from "../src/core/data/types.js";
@@ -83,6 +86,10 @@ export interface SideResult {
   ksMax?: number;
   codeStd: number[];
   seconds: number;
+  /** PyTorch's version (the reference side). */
+  torch?: string;
+  /** Where and with what a recorded result was measured (records only). */
+  recorded?: { date: string; cpu: string; cores: number; node: string; backend?: string };
 }
 
 interface CaseSpec {
@@ -91,6 +98,9 @@ interface CaseSpec {
   seed: number;
   datasetOptions: Record<string, unknown>;
 }
+
+/** Committed results (one JSON per side × case, as --record writes them). */
+export const RECORDS = join(import.meta.dirname, "results", "parity");
 
 const hash = (o: unknown) => createHash("sha256").update(JSON.stringify(o)).digest("hex").slice(0, 16);
 const caseKey = (side: string, c: CaseSpec) =>
@@ -263,8 +273,9 @@ async function runTorch(
         code === 0 ? resolve() : reject(new Error(`torch_models.py ${c.model.name} failed (${code}): ${err.slice(-2000)}`)),
       );
     });
-  const ref = JSON.parse(readFileSync(out, "utf8")) as { nmseDb: number; seconds: number };
-  const res = await score(c, ev, readMatrix(out.replace(/\.json$/, ".latents.npy")), ref.nmseDb, ref.seconds);
+  const ref = JSON.parse(readFileSync(out, "utf8")) as { nmseDb: number; seconds: number; torch: string };
+  const scored = await score(c, ev, readMatrix(out.replace(/\.json$/, ".latents.npy")), ref.nmseDb, ref.seconds);
+  const res = { ...scored, torch: ref.torch };
   writeJsonAtomic(file, res);
   return res;
 }
@@ -283,8 +294,12 @@ export interface ParityOptions {
   python?: string;
   /** Run only one side's queue (the other side's cached results are still reported). */
   only?: "sculpt" | "torch";
-  /** Train nothing: report what the cache holds (a case missing on a side is left out of its mean). */
+  /** Train nothing: report what the cache (else the records) holds (a case missing on a side is left out of its mean). */
   cached?: boolean;
+  /** Also write each finished result, with its machine and versions, to the records folder. */
+  record?: boolean;
+  /** The records folder (default RECORDS, bench/results/parity). */
+  records?: string;
   /** Called as each side of each case finishes. */
   onResult?: (side: "sculpt" | "torch", model: string, dataset: string, seed: number, r: SideResult) => void;
 }
@@ -321,6 +336,8 @@ export async function parity(
   const backend = (await initBackend(o.backend)).name;
   const cache = o.cache ?? join(import.meta.dirname, "..", ".sculpt", "parity");
   mkdirSync(cache, { recursive: true });
+  const records = o.records ?? RECORDS;
+  if (o.record) mkdirSync(records, { recursive: true });
   const budgets = o.quick
     ? [QUICK]
     : (o.datasets ?? ["xy", "mnist"]).map((d) => BUDGETS[d] ?? unknown("data set", d, Object.keys(BUDGETS)));
@@ -335,10 +352,22 @@ export async function parity(
       ),
   );
   const seeds = Array.from({ length: o.quick ? 1 : (o.seeds ?? 3) }, (_, i) => i);
+  const record = (side: "sculpt" | "torch", name: string, r: SideResult, date: Date) => {
+    const recorded = {
+      date: date.toISOString(),
+      cpu: cpus()[0]?.model ?? "unknown",
+      cores: cpus().length,
+      node: process.version,
+      ...(side === "sculpt" ? { backend } : {}),
+    };
+    writeJsonAtomic(join(records, name), { ...r, recorded });
+  };
   const rows: ParityRow[] = [];
   for (const budget of budgets) {
     const datasetOptions = budget.dataset === "xy" ? {} : { ...(o.root ? { root: o.root } : {}) };
-    const ev = await evalSet(budget, datasetOptions, cache);
+    // Reporting from the cache or the records reads no data set (a fresh clone has no MNIST files).
+    let evaluation: Promise<EvalSet> | undefined;
+    const evalOnce = () => (evaluation ??= evalSet(budget, datasetOptions, cache));
     // Order: seed-major, so every model gets its first seed before any gets a third.
     const cases = seeds.flatMap((seed) => models.map((model): CaseSpec => ({ model, budget, seed, datasetOptions })));
     const results = new Map<string, { sculpt?: SideResult; torch?: SideResult }>();
@@ -349,16 +378,23 @@ export async function parity(
     };
     const lane = async (side: "sculpt" | "torch") => {
       for (const c of cases) {
+        const name = `${caseKey(side, c)}.json`;
         if (o.cached || (o.only && o.only !== side)) {
-          const file = join(cache, `${caseKey(side, c)}.json`);
-          if (existsSync(file)) slot(c)[side] = JSON.parse(readFileSync(file, "utf8")) as SideResult;
+          const file = [join(cache, name), join(records, name)].find((f) => existsSync(f));
+          if (!file) continue;
+          const r = JSON.parse(readFileSync(file, "utf8")) as SideResult;
+          slot(c)[side] = r;
+          // Recording what this machine's cache holds: measured when its file was written.
+          if (o.record && file.startsWith(cache)) record(side, name, r, statSync(file).mtime);
           continue;
         }
+        const ev = await evalOnce();
         const r =
           side === "sculpt"
             ? await runSculpt(c, ev, cache, backend)
             : await runTorch(c, ev, cache, ev.data.shape, o.nice ?? 10, o.python ?? PYTHON);
         slot(c)[side] = r;
+        if (o.record) record(side, name, r, new Date());
         o.onResult?.(side, c.model.name, budget.dataset, c.seed, r);
       }
     };
@@ -398,6 +434,8 @@ export async function run(): Promise<unknown> {
     nice: flag("nice") ? Number(flag("nice")) : undefined,
     only: flag("only") as "sculpt" | "torch" | undefined,
     cached: process.argv.includes("--cached"),
+    record: process.argv.includes("--record"),
+    records: flag("records"),
     onResult: (side, model, dataset, seed, r) =>
       console.error(`parity: ${side} ${model} ${dataset} seed ${seed}: NMSE ${r.nmseDb.toFixed(2)} dB, ${r.seconds.toFixed(0)} s`),
   });

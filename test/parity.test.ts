@@ -119,8 +119,23 @@ describe("agreement with PyTorch", { timeout: 1_800_000 }, () => {
   it.skipIf(!py.ok)(py.title("a plain AE trains to the same NMSE and code scale as PyTorch's (parity --quick)"), async () => {
     // Measured on XY, seed 0, native backend: sculpt −2.75 dB, code std 27 and 35; PyTorch −2.62 dB,
     // 45 and 47. With the old Glorot weights and ε 1e-7 sculpt's codes were 104 and 143 (2.7× too wide).
-    const { rows } = await parity({ quick: true, models: ["ae"], cache: join(dir, "cache"), python: py.path, nice: 0 });
+    const records = join(dir, "records");
+    const { rows } = await parity({
+      quick: true,
+      models: ["ae"],
+      cache: join(dir, "cache"),
+      python: py.path,
+      nice: 0,
+      record: true,
+      records,
+    });
     const [s, t] = [rows[0].runs.sculpt[0], rows[0].runs.torch[0]];
+    // The records alone (no cache, no data set) report the same runs, each with where it was measured.
+    const again = await parity({ quick: true, models: ["ae"], cache: join(dir, "empty"), records, cached: true });
+    expect(again.rows[0].runs.sculpt[0].nmseDb).toBe(s.nmseDb);
+    expect(again.rows[0].runs.torch[0].nmseDb).toBe(t.nmseDb);
+    expect(again.rows[0].runs.sculpt[0].recorded?.backend).toBeTypeOf("string");
+    expect(again.rows[0].runs.torch[0].torch).toMatch(/^\d+\.\d+/);
     const scale = (c: number[]) => Math.exp(c.reduce((a, v) => a + Math.log(v), 0) / c.length); // geometric mean std
     const msg = `sculpt NMSE ${s.nmseDb.toFixed(2)} dB, codes ${scale(s.codeStd).toFixed(1)}; PyTorch ${t.nmseDb.toFixed(2)} dB, codes ${scale(t.codeStd).toFixed(1)}`;
     expect(Math.abs(s.nmseDb - t.nmseDb), msg).toBeLessThan(1.5);
