@@ -59,6 +59,22 @@ describe("planSweep", () => {
     }
   });
 
+  it("passes the initialisation and Adam's ε of the settings into every run's config (and its id)", async () => {
+    const plain = await planSweep(validateSweepSpec({ name: "i", seeds: 1, grid: { dataset: ["xy"], model: ["ae-mmd"] } }));
+    const glorot = await planSweep(
+      validateSweepSpec({
+        name: "i",
+        seeds: 1,
+        grid: { dataset: ["xy"], model: ["ae-mmd"] },
+        settings: { init: "glorot", adamEpsilon: 1e-7 },
+      }),
+    );
+    expect(plain[0].config).toMatchObject({ init: "torch", adamEpsilon: 1e-8 });
+    expect(glorot[0].config).toMatchObject({ init: "glorot", adamEpsilon: 1e-7 });
+    expect(glorot[0].id).not.toBe(plain[0].id);
+    expect(() => validateSweepSpec({ name: "i", settings: { init: "xavier" } })).toThrow(/init/);
+  });
+
   it("offers each data set and its options to prepareData once, before opening it (sculpt sweep --download)", async () => {
     const calls: [string, object][] = [];
     const withRoots = validateSweepSpec({

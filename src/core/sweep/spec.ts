@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { datasetOptionsSchema } from "../data/options.js";
+import { INIT_SCHEMES } from "../nets/init.js";
 import { BUDGETS, type BudgetName } from "../nets/presets.js";
 import { SculptError, zodIssues } from "../registry.js";
 
@@ -39,6 +40,9 @@ export const settingsSchema = z.strictObject({
   batchSize: z.number().int().positive().optional(),
   lr: z.number().positive().optional(),
   reconstruction: z.enum(["bce_logits", "mse"]).optional(),
+  /** Weight initialisation (nets/init.ts): PyTorch's (the default) or Glorot's. */
+  init: z.enum(INIT_SCHEMES).optional(),
+  adamEpsilon: z.number().positive().optional(),
   checkpointEvery: z.number().int().nonnegative().optional(),
   evalLimit: z.number().int().positive().optional(),
 });
