@@ -30,3 +30,25 @@ export function withoutGradient<T extends tf.Tensor>(f: (...xs: tf.Tensor[]) => 
     return { value: f(...inputs), gradFunc: () => inputs.map((x) => tf.zerosLike(x)) };
   })(...xs) as T;
 }
+
+/**
+ * log Σ_j exp(x_…j) along the last axis, with its gradient written out: dy · softmax(x). tf.logSumExp
+ * differentiates through its max as well (a broadcast equality mask, slow on the cpu and native
+ * backends for the [d, B, B] tensors of β-TCVAE), although that part of the gradient is zero.
+ */
+export function logSumExpLast(x: tf.Tensor): tf.Tensor {
+  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [t, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    const axis = t.rank - 1;
+    const m = tf.max(t, axis, true);
+    const lse = tf.add(m, tf.log(tf.sum(tf.exp(tf.sub(t, m)), axis, true)));
+    save([t, lse]);
+    return {
+      value: tf.squeeze(lse, [axis]),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, l] = saved;
+        return tf.mul(tf.expandDims(dy, axis), tf.exp(tf.sub(xs, l)));
+      },
+    };
+  })(x);
+}

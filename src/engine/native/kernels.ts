@@ -2,7 +2,7 @@
  * The kernels the `native` backend runs in the addon instead of tfjs-backend-cpu's JavaScript:
  * Conv2D and its two gradients, FusedConv2D (bias and activation fused by oneDNN), BatchMatMul and
  * _FusedMatMul, the common elementwise ops on float32 tensors (large ones, and every broadcast:
- * no per-element index arithmetic), and Sum and Mean over leading or trailing axes. Each reads the cpu backend's plain Float32Arrays, so tensors never move. Anything
+ * no per-element index arithmetic), and Sum and Mean over any run of adjacent axes. Each reads the cpu backend's plain Float32Arrays, so tensors never move. Anything
  * the addon does not cover (prelu, odd broadcasts, non-float32) goes to the cpu kernel of the same
  * name; `nativeStats.fallbacks` counts those, so tests can tell a native result from a fallback.
  */
@@ -261,17 +261,16 @@ export function broadcastLayout(aShape: readonly number[], bShape: readonly numb
 
 /** x's contiguous reduction axes as the addon's [outer, inner] view, or null when they are not leading or trailing. */
 function reductionView(x: tf.TensorInfo, axis: number | number[], keepDims: boolean) {
-  const rank = x.shape.length;
   const axes = [...tf.util.parseAxisParam(axis, x.shape)].sort((p, q) => p - q);
   if (axes.length === 0 || axes.some((d, i) => i > 0 && d !== axes[i - 1] + 1)) return null;
-  const leading = axes[0] === 0;
-  if (!leading && axes[axes.length - 1] !== rank - 1) return null;
-  const split = leading ? axes.length : axes[0];
-  const outer = tf.util.sizeFromShape(x.shape.slice(0, split));
-  const inner = tf.util.sizeFromShape(x.shape.slice(split));
+  // x as [pre, reduced, post]: each of the `pre` blocks is a sum over the leading axis of a
+  // [reduced, post] matrix (post = 1: a sum along rows).
+  const pre = tf.util.sizeFromShape(x.shape.slice(0, axes[0]));
+  const count = tf.util.sizeFromShape(x.shape.slice(axes[0], axes[axes.length - 1] + 1));
+  const post = tf.util.sizeFromShape(x.shape.slice(axes[axes.length - 1] + 1));
   let [outShape] = tf.backend_util.computeOutAndReduceShapes(x.shape, axes);
   if (keepDims) outShape = tf.backend_util.expandShapeToKeepDim(outShape, axes);
-  return { outer, inner, leading, outShape, count: leading ? outer : inner };
+  return { pre, count, post, outShape };
 }
 
 function elementwiseKernels(addon: NativeAddon): tf.KernelConfig[] {
@@ -321,8 +320,9 @@ function elementwiseKernels(addon: NativeAddon): tf.KernelConfig[] {
       },
     ),
   );
-  // Sums and means over leading axes are bias gradients and batch means; tfjs-backend-cpu
-  // transposes those first, and its Mean divides every element before summing.
+  // Sums and means over leading axes are bias gradients and batch means, over middle axes the
+  // gradients of broadcasts; tfjs-backend-cpu transposes those first, and its Mean divides every
+  // element before summing.
   const reduction = (name: string, mean: boolean) =>
     forLargeFloats(
       name,
@@ -334,11 +334,22 @@ function elementwiseKernels(addon: NativeAddon): tf.KernelConfig[] {
         const xv = floats(backend, x);
         const view = reductionView(x, axis, keepDims);
         if (!xv || !view) return null;
-        const out = output(backend, view.leading ? view.inner : view.outer);
-        // A reduction to one value runs along the row (the addon's per-column sums are for many columns).
-        const whole = view.leading && view.inner === 1;
-        const [outer, inner] = whole ? [1, view.outer] : [view.outer, view.inner];
-        addon.sumAxes(xv, out, outer, inner, view.leading && !whole, mean ? 1 / view.count : 1);
+        const { pre, count, post } = view;
+        const out = output(backend, pre * post);
+        const scale = mean ? 1 / count : 1;
+        // A sum to one value per block runs along the row (the addon's per-column sums are for many columns).
+        if (post === 1) addon.sumAxes(xv, out, pre, count, false, scale);
+        else if (pre === 1) addon.sumAxes(xv, out, count, post, true, scale);
+        else
+          for (let b = 0; b < pre; b++)
+            addon.sumAxes(
+              xv.subarray(b * count * post, (b + 1) * count * post),
+              out.subarray(b * post, (b + 1) * post),
+              count,
+              post,
+              true,
+              scale,
+            );
         return backend.makeTensorInfo(view.outShape, "float32", out);
       },
     );

@@ -340,17 +340,17 @@ describe.skipIf(!ADDON.ok)(ADDON.title("native backend vs cpu"), () => {
     }, Object.keys(UNARY_CODES));
   });
 
-  it("sums over leading axes (bias gradients), trailing axes and all axes", async () => {
+  it("sums over leading axes (bias gradients), middle axes (broadcast gradients), trailing axes and all axes", async () => {
     await agrees(() => {
       const x = rand(BIG, 1);
-      return [x.sum([0, 1, 2]), x.sum([0, 1, 2], true), x.sum([0, 1]), x.sum([2, 3]), x.sum(-1), x.sum()];
+      return [x.sum([0, 1, 2]), x.sum([0, 1, 2], true), x.sum([0, 1]), x.sum([1, 2]), x.sum(1, true), x.sum([2, 3]), x.sum(-1), x.sum()];
     }, [tf.Sum]);
   });
 
-  it("means over leading axes, trailing axes and all axes (a loss)", async () => {
+  it("means over leading axes, middle axes, trailing axes and all axes (a loss)", async () => {
     await agrees(() => {
       const x = rand(BIG, 1);
-      return [x.mean([0, 1, 2]), x.mean([0, 1, 2], true), x.mean([2, 3]), x.mean(-1), x.mean(), x.add(1).mean()];
+      return [x.mean([0, 1, 2]), x.mean([0, 1, 2], true), x.mean(2), x.mean([2, 3]), x.mean(-1), x.mean(), x.add(1).mean()];
     }, [tf.Mean]);
   });
 
