@@ -1,11 +1,11 @@
 /**
  * `npm run bench -- parity [--models ae,ae-mmd,…] [--datasets xy,mnist] [--seeds 3] [--quick]
- *  [--root DIR] [--cache DIR] [--nice N] [--only sculpt|torch] [--cached] [--record [--records DIR]]`: every model of the registry trained by sculpt (trainRun) and by
+ *  [--root DIR] [--cache DIR] [--nice N] [--only sculpt|torch] [--cached] [--record [--records DIR]] [--markdown]`: every model of the registry trained by sculpt (trainRun) and by
  * its PyTorch reference (bench/torch_models.py, same network from the same architecture, same
  * hyperparameters, same images), scored on the same evaluation images by sculpt's own metric code:
  * NMSE dB, LPS-gbdt, covariance ratio and, for models with a prior, the largest marginal KS
  * distance. Prints per model × data set the mean ± std over seeds for both sides and the
- * differences (sculpt − PyTorch).
+ * differences (sculpt − PyTorch); `--markdown` also writes that as a table to stderr.
  *
  * Budgets: XY with the paper's network, 20 epochs at batch 64; MNIST 5 epochs at batch 512 (its
  * files from --root or $SCULPT_DATA/mnist). `--quick`: XY only, one seed, a small network
@@ -412,6 +412,36 @@ export async function parity(
   return { budget: budgets, seeds, rows, seconds: (Date.now() - started) / 1000 };
 }
 
+/** The README's table: per model, mean ± std (seeds) of each side and the differences of the means. */
+export function markdownTable(rows: ParityRow[]): string {
+  const cell = (v: Stat | null, digits: number) =>
+    v === null ? "–" : `${v.mean.toFixed(digits)}${v.n > 1 ? ` ± ${v.std.toFixed(digits)}` : ""} (${v.n})`;
+  const diff = (v: number | null, digits: number) => {
+    if (v === null) return "–";
+    const text = Math.abs(v).toFixed(digits);
+    return Number(text) === 0 ? text : `${v > 0 ? "+" : "−"}${text}`;
+  };
+  const head = [
+    "| data | model | NMSE dB sculpt | NMSE dB PyTorch | Δ NMSE | LPS sculpt | LPS PyTorch | Δ LPS | KS max sculpt | KS max PyTorch |",
+    "|---|---|---|---|---|---|---|---|---|---|",
+  ];
+  const lines = rows.map((r) =>
+    [
+      r.dataset,
+      r.model,
+      cell(r.sculpt.nmseDb, 2),
+      cell(r.torch.nmseDb, 2),
+      diff(r.difference.nmseDb, 2),
+      cell(r.sculpt.lps, 2),
+      cell(r.torch.lps, 2),
+      diff(r.difference.lps, 2),
+      cell(r.sculpt.ksMax, 3),
+      cell(r.torch.ksMax, 3),
+    ].join(" | "),
+  );
+  return [...head, ...lines.map((l) => `| ${l} |`)].join("\n");
+}
+
 function unknown(what: string, name: string, known: string[]): never {
   console.error(`unknown ${what} '${name}' (use one of: ${known.join(", ")})`);
   process.exit(2);
@@ -439,6 +469,7 @@ export async function run(): Promise<unknown> {
     onResult: (side, model, dataset, seed, r) =>
       console.error(`parity: ${side} ${model} ${dataset} seed ${seed}: NMSE ${r.nmseDb.toFixed(2)} dB, ${r.seconds.toFixed(0)} s`),
   });
+  if (process.argv.includes("--markdown")) console.error(markdownTable(out.rows));
   // Per-run detail stays in the cache; the printed table is the summary.
   return { ...out, rows: out.rows.map(({ runs: _runs, ...r }) => r) };
 }
