@@ -20,7 +20,7 @@ import { initBackend } from "../src/node/backend.js";
 import { readNpy, writeNpy } from "../src/node/npy-file.js";
 import { validateTrainConfig } from "../src/core/train/config.js";
 import { loadDataset } from "../src/node/data/index.js";
-import { parity } from "../bench/parity.js";
+import { markdownTable, parity } from "../bench/parity.js";
 import { python } from "./requires.js";
 
 const SCRIPT = join(import.meta.dirname, "..", "bench", "torch_models.py");
@@ -140,5 +140,23 @@ describe("agreement with PyTorch", { timeout: 1_800_000 }, () => {
     const msg = `sculpt NMSE ${s.nmseDb.toFixed(2)} dB, codes ${scale(s.codeStd).toFixed(1)}; PyTorch ${t.nmseDb.toFixed(2)} dB, codes ${scale(t.codeStd).toFixed(1)}`;
     expect(Math.abs(s.nmseDb - t.nmseDb), msg).toBeLessThan(1.5);
     expect(Math.abs(Math.log(scale(s.codeStd) / scale(t.codeStd))), msg).toBeLessThan(Math.log(2));
+  });
+});
+
+describe("the parity table", () => {
+  it("prints each side's mean ± std with its seed count, and the differences of the means", () => {
+    const stat = (mean: number, std: number, n: number) => ({ mean, std, n });
+    const table = markdownTable([
+      {
+        model: "ae",
+        dataset: "mnist",
+        sculpt: { nmseDb: stat(-8.666, 0.181, 3), lps: stat(0.79, 0.04, 3), covarianceRatio: null, ksMax: null },
+        torch: { nmseDb: stat(-8.533, 0.13, 2), lps: stat(0.792, 0, 1), covarianceRatio: null, ksMax: null },
+        difference: { nmseDb: -0.133, lps: -0.002, covarianceRatio: null, ksMax: null },
+        runs: { sculpt: [], torch: [] },
+      },
+    ]).split("\n");
+    expect(table).toHaveLength(3);
+    expect(table[2]).toBe("| mnist | ae | -8.67 ± 0.18 (3) | -8.53 ± 0.13 (2) | −0.13 | 0.79 ± 0.04 (3) | 0.79 (1) | 0.00 | – | – |");
   });
 });
