@@ -394,7 +394,8 @@ export async function parity(
             ? await runSculpt(c, ev, cache, backend)
             : await runTorch(c, ev, cache, ev.data.shape, o.nice ?? 10, o.python ?? PYTHON);
         slot(c)[side] = r;
-        if (o.record) record(side, name, r, new Date());
+        // Dated by the cache file: when it was measured, also if that was in an earlier run.
+        if (o.record) record(side, name, r, statSync(join(cache, name)).mtime);
         o.onResult?.(side, c.model.name, budget.dataset, c.seed, r);
       }
     };
