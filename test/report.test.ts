@@ -78,6 +78,37 @@ describe("run report", () => {
     expect(readdirSync(tmp).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
 
+  it("writes each figure as a standalone SVG file into a new folder, and will not write into a used one", async () => {
+    const dir = join(tmp, "run-svg");
+    writeFakeRun(dir, { withDecoder: true });
+    const svgDir = join(tmp, "figures");
+    const written = await writeReport({ run: dir, svgDir, openRun: () => ({ decode: blobDecode }), traversalInputs: 2 });
+    const files = readdirSync(svgDir).sort();
+    // Curves, covariance and marginals (vega), the data preview, reconstructions and a traversal per input (2).
+    expect(files).toEqual([
+      "data-1.svg",
+      "latents-1.svg",
+      "latents-2.svg",
+      "reconstructions-1.svg",
+      "training-1.svg",
+      "traversals-1.svg",
+      "traversals-2.svg",
+    ]);
+    expect(written.svgs).toHaveLength(files.length);
+    for (const f of files) {
+      const svg = readFileSync(join(svgDir, f), "utf8");
+      expect(svg.startsWith("<svg"), f).toBe(true);
+      expect(svg, f).toContain('xmlns="http://www.w3.org/2000/svg"');
+      expect(svg.trimEnd().endsWith("</svg>"), f).toBe(true);
+    }
+    const html = readFileSync(written.out, "utf8");
+    expect(html).toContain(readFileSync(join(svgDir, "latents-2.svg"), "utf8").trimEnd());
+    // Used folder: refused before anything is written, the report included.
+    rmSync(written.out);
+    await expect(writeReport({ run: dir, svgDir })).rejects.toThrow(/not an empty folder/);
+    expect(existsSync(written.out)).toBe(false);
+  });
+
   it("works mid-training: missing metrics, latents and decoder leave notes, a torn history line is skipped", async () => {
     const dir = join(tmp, "run-b");
     writeFakeRun(dir, { withMetrics: false, dataset: "no-such-set" });

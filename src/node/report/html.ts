@@ -47,6 +47,13 @@ export function figure(svg: string, caption?: string): string {
   return `<figure>${svg}${caption ? `<figcaption>${escapeHtml(caption)}</figcaption>` : ""}</figure>`;
 }
 
+/** Each figure's SVG in the sections, named `<section id>-<n>` (n counts from 1 within a section). */
+export function sectionFigures(sections: readonly Section[]): { name: string; svg: string }[] {
+  return sections.flatMap((s) =>
+    [...s.body.matchAll(/<figure>(<svg[\s\S]*?<\/svg>)/g)].map((m, i) => ({ name: `${s.id}-${i + 1}`, svg: m[1] })),
+  );
+}
+
 export function note(text: string): string {
   return `<p class="note">${escapeHtml(text)}</p>`;
 }

@@ -2,11 +2,11 @@
  * `writeReport`: one self-contained HTML report of a run folder or of a sweep (a folder of run
  * folders, or a list of them), written atomically. `sculpt report` and `sculpt demo` call this.
  */
-import { existsSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { SculptError } from "../../core/registry.js";
 import { writeFileAtomic } from "../atomic.js";
-import { runReportHtml, type RunReportOptions } from "./run-report.js";
+import { runReportHtml, type BuiltReport, type RunReportOptions } from "./run-report.js";
 import { readSweep, sweepRecordsFromRuns, sweepReportHtml } from "./sweep-report.js";
 
 export interface WriteReportOptions extends RunReportOptions {
@@ -16,6 +16,8 @@ export interface WriteReportOptions extends RunReportOptions {
   sweep?: string | readonly string[];
   /** Output file (default: report.html inside the run or sweep folder). */
   out?: string;
+  /** Also write each figure as an SVG file (`<section>-<n>.svg`) into this new or empty folder. */
+  svgDir?: string;
 }
 
 export interface WrittenReport {
@@ -23,6 +25,8 @@ export interface WrittenReport {
   bytes: number;
   /** Ids of the report's sections. */
   sections: string[];
+  /** The SVG files written (with svgDir). */
+  svgs?: string[];
 }
 
 /**
@@ -36,7 +40,18 @@ export async function writeReport(options: WriteReportOptions): Promise<WrittenR
   if (options.out !== undefined && existsSync(options.out) && statSync(options.out).isDirectory()) {
     throw new SculptError(`--out ${options.out} is a folder`, `give a file name, e.g. --out ${join(options.out, "report.html")}`);
   }
-  let built: { html: string; sections: string[] };
+  // The figures' folder must be new or empty: nothing there is overwritten.
+  if (
+    options.svgDir !== undefined &&
+    existsSync(options.svgDir) &&
+    (!statSync(options.svgDir).isDirectory() || readdirSync(options.svgDir).length > 0)
+  ) {
+    throw new SculptError(
+      `--svg ${options.svgDir} exists and is not an empty folder`,
+      "name a new folder (it is created) or empty this one",
+    );
+  }
+  let built: BuiltReport;
   let out: string;
   if (options.run !== undefined) {
     built = await runReportHtml(options.run, options);
@@ -48,7 +63,16 @@ export async function writeReport(options: WriteReportOptions): Promise<WrittenR
     out = options.out ?? join(typeof sweep === "string" ? sweep : ".", "report.html");
   }
   writeFileAtomic(out, built.html);
-  return { out: resolve(out), bytes: Buffer.byteLength(built.html), sections: built.sections };
+  let svgs: string[] | undefined;
+  if (options.svgDir !== undefined) {
+    mkdirSync(options.svgDir, { recursive: true });
+    svgs = built.figures.map((f) => {
+      const file = resolve(options.svgDir!, `${f.name}.svg`);
+      writeFileAtomic(file, f.svg + "\n");
+      return file;
+    });
+  }
+  return { out: resolve(out), bytes: Buffer.byteLength(built.html), sections: built.sections, ...(svgs ? { svgs } : {}) };
 }
 
 export { runReportHtml, runReportSections, type RunDecoder, type RunReportOptions } from "./run-report.js";

@@ -9,7 +9,8 @@ import { findMetric, metricScatterSpec, metricVsLatentSpec, sweepTables, type Sw
 import { SculptError } from "../../core/registry.js";
 import { metricTitle } from "../../core/sweep/metric-info.js";
 import { RUN_FILES } from "../run-format.js";
-import { escapeHtml, figure, meanStdText, note, page, table, type Section } from "./html.js";
+import { escapeHtml, figure, meanStdText, note, page, sectionFigures, table, type Section } from "./html.js";
+import type { BuiltReport } from "./run-report.js";
 import { renderSvg } from "./render.js";
 import { sweepRecord } from "./run-folder.js";
 import { Ledger, LEDGER_FILE } from "../sweep/ledger.js";
@@ -110,10 +111,7 @@ export interface SweepReportOptions {
   onWarning?: (message: string) => void;
 }
 
-export async function sweepReportHtml(
-  records: readonly SweepRecord[],
-  options: SweepReportOptions = {},
-): Promise<{ html: string; sections: string[] }> {
+export async function sweepReportHtml(records: readonly SweepRecord[], options: SweepReportOptions = {}): Promise<BuiltReport> {
   if (records.length === 0) throw new SculptError("a sweep report needs at least one run");
   const svg = (spec: Parameters<typeof renderSvg>[0], id: string) => renderSvg(spec, { idPrefix: id, onWarning: options.onWarning });
   const keys = Object.fromEntries(Object.entries(SWEEP_METRICS).map(([k, m]) => [k, findMetric(records, m.patterns)])) as Record<
@@ -160,5 +158,9 @@ export async function sweepReportHtml(
   ];
   const models = new Set(records.map((r) => r.model)).size;
   const subtitle = `${records.length} runs · ${models} model${models === 1 ? "" : "s"} · ${[...new Set(records.map((r) => r.dataset))].join(", ")}`;
-  return { html: page(options.title ?? "sculpt sweep", subtitle, sections), sections: sections.map((s) => s.id) };
+  return {
+    html: page(options.title ?? "sculpt sweep", subtitle, sections),
+    sections: sections.map((s) => s.id),
+    figures: sectionFigures(sections),
+  };
 }
