@@ -259,7 +259,7 @@ export function broadcastLayout(aShape: readonly number[], bShape: readonly numb
   return Int32Array.from([dims.length, ...dims.map((d) => d.size), ...strides((d) => d.a), ...strides((d) => d.b)]);
 }
 
-/** x's contiguous reduction axes as the addon's [outer, inner] view, or null when they are not leading or trailing. */
+/** x as [pre, reduced, post] around its reduction axes, or null when those are not adjacent. */
 function reductionView(x: tf.TensorInfo, axis: number | number[], keepDims: boolean) {
   const axes = [...tf.util.parseAxisParam(axis, x.shape)].sort((p, q) => p - q);
   if (axes.length === 0 || axes.some((d, i) => i > 0 && d !== axes[i - 1] + 1)) return null;
@@ -337,9 +337,9 @@ function elementwiseKernels(addon: NativeAddon): tf.KernelConfig[] {
         const { pre, count, post } = view;
         const out = output(backend, pre * post);
         const scale = mean ? 1 / count : 1;
-        // A sum to one value per block runs along the row (the addon's per-column sums are for many columns).
+        // A sum to one value per block runs along the row (the addon's per-column sums are for many
+        // columns); otherwise each block's columns are summed (one block when the axes lead).
         if (post === 1) addon.sumAxes(xv, out, pre, count, false, scale);
-        else if (pre === 1) addon.sumAxes(xv, out, count, post, true, scale);
         else
           for (let b = 0; b < pre; b++)
             addon.sumAxes(

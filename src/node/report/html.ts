@@ -47,11 +47,24 @@ export function figure(svg: string, caption?: string): string {
   return `<figure>${svg}${caption ? `<figcaption>${escapeHtml(caption)}</figcaption>` : ""}</figure>`;
 }
 
-/** Each figure's SVG in the sections, named `<section id>-<n>` (n counts from 1 within a section). */
-export function sectionFigures(sections: readonly Section[]): { name: string; svg: string }[] {
-  return sections.flatMap((s) =>
-    [...s.body.matchAll(/<figure>(<svg[\s\S]*?<\/svg>)/g)].map((m, i) => ({ name: `${s.id}-${i + 1}`, svg: m[1] })),
-  );
+/** A built report page: its HTML, its sections' ids and each figure as a standalone SVG. */
+export interface BuiltReport {
+  html: string;
+  /** Ids of the sections present. */
+  sections: string[];
+  /** Each figure's SVG, named `<section id>-<n>` (n counts from 1 within a section). */
+  figures: { name: string; svg: string }[];
+}
+
+/** The page of these sections, with their ids and their figures (what `--svg` writes). */
+export function buildReport(title: string, subtitle: string, sections: readonly Section[]): BuiltReport {
+  return {
+    html: page(title, subtitle, sections),
+    sections: sections.map((s) => s.id),
+    figures: sections.flatMap((s) =>
+      [...s.body.matchAll(/<figure>(<svg[\s\S]*?<\/svg>)/g)].map((m, i) => ({ name: `${s.id}-${i + 1}`, svg: m[1] })),
+    ),
+  };
 }
 
 export function note(text: string): string {

@@ -6,7 +6,8 @@ import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { SculptError } from "../../core/registry.js";
 import { writeFileAtomic } from "../atomic.js";
-import { runReportHtml, type BuiltReport, type RunReportOptions } from "./run-report.js";
+import type { BuiltReport } from "./html.js";
+import { runReportHtml, type RunReportOptions } from "./run-report.js";
 import { readSweep, sweepRecordsFromRuns, sweepReportHtml } from "./sweep-report.js";
 
 export interface WriteReportOptions extends RunReportOptions {

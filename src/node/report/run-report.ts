@@ -30,7 +30,7 @@ import { previewIndices } from "../data/preview.js";
 import { loadPrior } from "../priors.js";
 import { loadRun } from "../run.js";
 import { RUN_FILES } from "../run-format.js";
-import { escapeHtml, figure, formatNumber, note, page, sectionFigures, table, type Cell, type Section } from "./html.js";
+import { buildReport, escapeHtml, figure, formatNumber, note, table, type BuiltReport, type Cell, type Section } from "./html.js";
 import { pngDataUri, renderSvg } from "./render.js";
 import { readRunFiles, type RunFiles, type RunMetricsFile } from "./run-folder.js";
 
@@ -56,17 +56,9 @@ export interface RunReportOptions {
   onWarning?: (message: string) => void;
 }
 
-export interface BuiltReport {
-  html: string;
-  /** Ids of the sections present. */
-  sections: string[];
-  /** Each figure as a standalone SVG, named by its section (`latents-2`). */
-  figures: { name: string; svg: string }[];
-}
-
 export async function runReportHtml(dir: string, options: RunReportOptions = {}): Promise<BuiltReport> {
   const { title, subtitle, sections } = await runReportSections(dir, options);
-  return { html: page(title, subtitle, sections), sections: sections.map((s) => s.id), figures: sectionFigures(sections) };
+  return buildReport(title, subtitle, sections);
 }
 
 /**

@@ -9,8 +9,7 @@ import { findMetric, metricScatterSpec, metricVsLatentSpec, sweepTables, type Sw
 import { SculptError } from "../../core/registry.js";
 import { metricTitle } from "../../core/sweep/metric-info.js";
 import { RUN_FILES } from "../run-format.js";
-import { escapeHtml, figure, meanStdText, note, page, sectionFigures, table, type Section } from "./html.js";
-import type { BuiltReport } from "./run-report.js";
+import { buildReport, escapeHtml, figure, meanStdText, note, table, type BuiltReport, type Section } from "./html.js";
 import { renderSvg } from "./render.js";
 import { sweepRecord } from "./run-folder.js";
 import { Ledger, LEDGER_FILE } from "../sweep/ledger.js";
@@ -158,9 +157,5 @@ export async function sweepReportHtml(records: readonly SweepRecord[], options: 
   ];
   const models = new Set(records.map((r) => r.model)).size;
   const subtitle = `${records.length} runs · ${models} model${models === 1 ? "" : "s"} · ${[...new Set(records.map((r) => r.dataset))].join(", ")}`;
-  return {
-    html: page(options.title ?? "sculpt sweep", subtitle, sections),
-    sections: sections.map((s) => s.id),
-    figures: sectionFigures(sections),
-  };
+  return buildReport(options.title ?? "sculpt sweep", subtitle, sections);
 }
