@@ -27,6 +27,16 @@ describe("validateSweepSpec", () => {
       }),
     ).toThrow(/'a' is used twice/);
   });
+
+  it("refuses a table metric no metric declares, before any run is planned", () => {
+    expect(() => validateSweepSpec({ name: "s", table: { metrics: ["lps.gbdt", "sap.score"] } }, "my.yaml")).toThrow(
+      /invalid my\.yaml: table\.metrics: unknown metric key 'sap\.score'.*sap\.discrete/,
+    );
+    expect(validateSweepSpec({ name: "s", table: { metrics: ["sap.discrete", "fidelity.ks.max"] } }).table?.metrics).toEqual([
+      "sap.discrete",
+      "fidelity.ks.max",
+    ]);
+  });
 });
 
 describe("expandSweep", () => {

@@ -11,6 +11,7 @@ import { datasetOptionsSchema } from "../data/options.js";
 import { INIT_SCHEMES } from "../nets/init.js";
 import { BUDGETS, type BudgetName } from "../nets/presets.js";
 import { SculptError, zodIssues } from "../registry.js";
+import { checkMetricKeys } from "./metric-info.js";
 
 const modelValue = z.union([z.string().min(1), z.looseObject({ kind: z.string().min(1) })]);
 const priorValue = z.union([z.string().min(1), z.looseObject({ kind: z.string().min(1) })]);
@@ -99,6 +100,7 @@ export function validateSweepSpec(data: unknown, source = "sweep spec"): SweepSp
   const names = (spec.experiments ?? []).map((e) => e.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) throw new SculptError(`invalid ${source}: experiment name '${dup}' is used twice`, "give each experiment its own name");
+  if (spec.table?.metrics) checkMetricKeys(spec.table.metrics, `invalid ${source}: table.metrics`);
   return spec;
 }
 

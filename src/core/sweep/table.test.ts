@@ -122,6 +122,12 @@ describe("formatTable", () => {
       /no finished run has dci\.disentanglement.*lps\.gbdt, nmse\.db, mig\.score/,
     );
   });
+
+  it("refuses a misspelt metric key, naming the declared ones", () => {
+    expect(() => formatTable(t, { format: "markdown", layout: "compact", metrics: ["lps.gbdt", "mig"] })).toThrow(
+      /table metrics: unknown metric key 'mig'.*mig\.score/,
+    );
+  });
 });
 
 describe("METRIC_INFO", () => {

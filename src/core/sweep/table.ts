@@ -8,7 +8,7 @@ import { meanStd } from "../figures/stats.js";
 import { SculptError } from "../registry.js";
 import type { RunCoords } from "./expand.js";
 import { stableJson } from "./hash.js";
-import { METRIC_INFO, metricDirection, metricLabel } from "./metric-info.js";
+import { checkMetricKeys, METRIC_INFO, metricDirection, metricLabel } from "./metric-info.js";
 
 export interface SweepResult {
   coords: RunCoords;
@@ -182,6 +182,7 @@ export interface FormatOptions {
 export function formatTable(t: SweepTable, options: FormatOptions): string {
   const { format, layout } = options;
   const metrics = layout === "compact" ? (options.metrics ?? TABLE1_METRICS) : t.metrics;
+  if (options.metrics) checkMetricKeys(options.metrics, "table metrics", t.metrics);
   const missing = metrics.filter((m) => !t.metrics.includes(m));
   if (layout === "compact" && missing.length === metrics.length)
     throw new SculptError(
