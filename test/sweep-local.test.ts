@@ -119,6 +119,12 @@ describe("sculpt sweep (embedded)", () => {
       expect(second).toMatchObject({ done: 2, failed: 0 });
       expect(again).toEqual([]);
 
+      // More seeds later (--seeds): seeds 0…1 planned, the seed-0 runs already done are kept.
+      let plan: { runs: unknown[]; added: number; done: number } | undefined;
+      const more = await runSweep(specPath, { out, seeds: 2, dryRun: true, onPlan: (p) => (plan = p) });
+      expect(more).toMatchObject({ total: 4, done: 2, pending: 2 });
+      expect(plan).toMatchObject({ added: 2, done: 2 });
+
       const table = sweepTable(out);
       expect(table).toMatch(/^LPS-gbdt ↓ — NMSE \(dB\) ↓ per data set \(mean ± std over 1 seed/);
       expect(table).toContain("|  | xy |");

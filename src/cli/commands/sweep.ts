@@ -1,5 +1,5 @@
 /**
- * `sculpt sweep SPEC [--out DIR] [--budget paper|quick|smoke] [--datasets a,b] [--workers N] [--queue redis://HOST:PORT]
+ * `sculpt sweep SPEC [--out DIR] [--budget paper|quick|smoke] [--datasets a,b] [--seeds N] [--workers N] [--queue redis://HOST:PORT]
  *  [--runs-dir DIR] [--allow-root DIR]… [--allow-any-path] [--max-attempts N] [--download] [--dry-run] [--json]`: run a
  *  sweep file or preset, then print its table.
  */
@@ -24,6 +24,7 @@ interface SweepFlags {
   out?: string;
   budget?: string;
   datasets?: string;
+  seeds?: string;
   workers?: string;
   queue?: string;
   queueName?: string;
@@ -58,6 +59,7 @@ export function sweepCommand(program: Command): void {
     .option("--out <dir>", "sweep folder for the ledger and runs (default sweeps/<name>-<budget>)")
     .option("--budget <name>", "paper | quick | smoke (default: the sweep file's)")
     .option("--datasets <names>", "run only these data sets of the sweep, comma-separated")
+    .option("--seeds <n>", "seeds 0…n−1 instead of the sweep file's (a rerun with more keeps the runs done)")
     .option("--workers <n>", "worker processes on this machine (default: one per core)")
     .option("--queue <url>", "enqueue runs on Redis (redis://HOST:PORT) for `sculpt worker` processes")
     .option("--queue-name <name>", "BullMQ queue name (default sculpt-runs)")
@@ -114,6 +116,7 @@ export function sweepCommand(program: Command): void {
             ?.split(",")
             .map((s) => s.trim())
             .filter(Boolean),
+          seeds: positiveInt(f.seeds, "seeds"),
           workers: positiveInt(f.workers, "workers"),
           queue: f.queue,
           queueName: f.queueName,

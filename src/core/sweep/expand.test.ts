@@ -99,6 +99,13 @@ describe("expandSweep", () => {
     ).toThrow(/one channel count per conv layer/);
     expect(() => expandSweep(validateSweepSpec({ name: "x", grid: { dataset: ["xy"], model: ["nope"] } }))).toThrow(/unknown model 'nope'/);
   });
+
+  it("takes seeds 0…n−1 from the options over the file's and its budget's", () => {
+    const s = validateSweepSpec({ name: "s", seeds: 5, grid: { dataset: ["xy"], model: ["ae"] }, budgets: { quick: { seeds: 2 } } });
+    expect(expandSweep(s, { budget: "quick" }).map((r) => r.coords.seed)).toEqual([0, 1]);
+    expect(expandSweep(s, { budget: "quick", seeds: 3 }).map((r) => r.coords.seed)).toEqual([0, 1, 2]);
+    expect(countSweepRuns(s, { seeds: 4 })).toBe(4);
+  });
 });
 
 describe("sweep size", () => {

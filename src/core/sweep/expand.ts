@@ -88,6 +88,8 @@ export interface ExpandOptions {
   budget?: BudgetName;
   /** Keep only these data sets (each must be in the sweep). */
   datasets?: readonly string[];
+  /** Seeds 0…n−1 instead of the file's (and its budget's): more seeds for a sweep that has run. */
+  seeds?: number;
 }
 
 /**
@@ -116,7 +118,7 @@ interface Block {
 function sweepBlocks(spec: SweepSpec, options: ExpandOptions): { blocks: Block[]; seeds: number[]; budget: BudgetName; total: number } {
   const budget = options.budget ?? spec.budget;
   const override = spec.budgets?.[budget];
-  const seeds = seedList(override?.seeds ?? spec.seeds);
+  const seeds = seedList(options.seeds ?? override?.seeds ?? spec.seeds);
   const experiments = spec.experiments ?? [{ name: spec.name, grid: {}, settings: {}, match: undefined }];
   const known = new Set(experiments.map((e) => e.name));
   if (options.datasets) {

@@ -27,6 +27,8 @@ export interface SweepOptions extends Omit<PoolOptions, "runsDir" | "readRoots">
   budget?: BudgetName;
   /** Run only these data sets of the sweep. */
   datasets?: string[];
+  /** Seeds 0…n−1 instead of the sweep file's; runs already done for the lower seeds are kept. */
+  seeds?: number;
   /** Run folders (default OUT/runs); with a queue, a directory every worker can reach. */
   runsDir?: string;
   /** redis://HOST:PORT: enqueue runs for `sculpt worker` processes instead of running them here. */
@@ -74,6 +76,7 @@ export async function runSweep(specOrPath: string | SweepSpec, options: SweepOpt
   const runs = await planSweep(spec, {
     budget,
     datasets: options.datasets,
+    seeds: options.seeds,
     signal: options.signal,
     onCount: options.onCount,
     prepareData: options.dryRun ? undefined : options.prepareData,
