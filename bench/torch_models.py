@@ -434,7 +434,8 @@ def train(a):
 def forward(a):
     torch.set_num_threads(a.threads)
     arch = json.load(open(a.arch))
-    model = AE(a, arch["latentDim"], 0, 0)
+    a.recon = "bce_logits"
+    model = MODELS[a.model](a, arch["latentDim"], 0, 0)
     enc, dec = networks(arch, model, arch["latentDim"])
     flat = np.load(a.weights).astype(np.float32)
     params = tfjs_params(enc) + tfjs_params(dec)
@@ -455,7 +456,7 @@ def forward(a):
         losses = []
         for i in range(a.steps):
             xb = x[i * a.batch:(i + 1) * a.batch]
-            loss = reconstruction(xb, dec(enc(xb)), "bce_logits")
+            loss, _, _ = model.loss(xb, enc, dec)
             opt.zero_grad(); loss.backward(); opt.step()
             losses.append(loss.detach().reshape(1))
         ws = [(p.detach() if view is None else (p.detach().T if p.dim() == 2 else p.detach().permute(2, 3, 1, 0))).contiguous().flatten()
@@ -529,6 +530,8 @@ def main():
     f.add_argument("--steps", type=int, default=0, help="instead: this many Adam steps on consecutive batches")
     f.add_argument("--batch", type=int, default=8); f.add_argument("--lr", type=float, default=5e-4)
     f.add_argument("--eps", type=float, default=1e-8)
+    f.add_argument("--model", default="ae", choices=["ae", "batch-kl"], help="with --steps: the loss (deterministic models only)")
+    f.add_argument("--lam", type=float, default=0.3)
     m = sub.add_parser("time")
     m.add_argument("arch"); m.add_argument("--batch", type=int, default=64)
     m.add_argument("--steps", type=int, default=20); m.add_argument("--warmup", type=int, default=3)
