@@ -11,9 +11,9 @@ export function gaussianKl(mu: tf.Tensor2D, logVar: tf.Tensor2D): tf.Tensor1D {
 
 /**
  * KL(N(m, C) ‖ N(0, I)) with m, C the batch mean and covariance of z [B, d] (paper Figure 1(d)):
- * ½ (tr C + mᵀm − d − log det C). log det through a Cholesky-free route: tfjs has no Cholesky, so
- * use log det C = Σ log of the LU pivots, via the d×d Gaussian elimination written in tensor ops.
- * A small ridge (1e-6·I) keeps C invertible for collapsed codes.
+ * ½ (tr C + mᵀm − d − log det C), C with divisor B − 1. tfjs has no Cholesky, so log det C comes
+ * from one unrolled in tensor ops (logDetSpd). A small ridge (1e-6·I) keeps C invertible for
+ * collapsed codes.
  */
 export function batchMomentKl(z: tf.Tensor2D): tf.Scalar {
   return tf.tidy(() => {
