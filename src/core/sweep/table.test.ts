@@ -123,6 +123,15 @@ describe("formatTable", () => {
     );
   });
 
+  it("marks a cell over more seeds than the caption's too (a data set given a third seed)", () => {
+    const more = aggregate([...results, at("ae", "xy", 2, { "lps.gbdt": 0.2, "nmse.db": -21 })]);
+    const md = formatTable(more, { format: "markdown", layout: "compact" });
+    expect(md).toMatch(/over 2 seeds/);
+    expect(md.split("\n")).toContain(
+      "| ae | **0.200 ± 0.100 (n=3)** — **-21.00 ± 1.00 (n=3)** | 0.900 ± 0.000 (n=1) — -10.00 ± 0.00 (n=1) |",
+    );
+  });
+
   it("refuses a misspelt metric key, naming the declared ones", () => {
     expect(() => formatTable(t, { format: "markdown", layout: "compact", metrics: ["lps.gbdt", "mig"] })).toThrow(
       /table metrics: unknown metric key 'mig'.*mig\.score/,

@@ -124,9 +124,10 @@ function decimals(x: number): number {
   return a >= 100 ? 1 : a >= 1 ? 2 : 3;
 }
 
+// A cell over another number of seeds than the caption's (fewer, or more after `--seeds`) says so.
 function meanStdText(s: CellStats, seeds: number): string {
   const d = decimals(s.mean);
-  return `${s.mean.toFixed(d)} ± ${s.std.toFixed(d)}${s.n < seeds ? ` (n=${s.n})` : ""}`;
+  return `${s.mean.toFixed(d)} ± ${s.std.toFixed(d)}${s.n !== seeds ? ` (n=${s.n})` : ""}`;
 }
 
 const latexEscape = (s: string) =>
