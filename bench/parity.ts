@@ -23,6 +23,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
+import { parseArgs } from "node:util";
 import { evaluationSubset } from "../src/core/data/split.js";
 import type { Dataset } from "../src/core/data/types.js";
 import { evaluateAll, factorsFromMatrix, type Factors, type MetricName } from "../src/core/metrics/index.js";
@@ -324,10 +325,50 @@ export interface ParityRow {
   torch: Record<string, Stat | null>;
   /** sculpt − PyTorch, of the means. */
   difference: Record<string, number | null>;
+  /** Standard error of that difference, √(s²/n + s²/n) over both sides' seeds (null under 2 seeds a side). */
+  standardError: Record<string, number | null>;
+  /** Per tolerated metric: within TOLERANCE, else within two standard errors (seed noise), else apart. */
+  verdict: Partial<Record<ToleratedMetric, Verdict | null>>;
   runs: { sculpt: SideResult[]; torch: SideResult[] };
 }
 
 const METRIC_KEYS = ["nmseDb", "lps", "covarianceRatio", "ksMax"] as const;
+
+/** Issue #12's bar: mean NMSE within 1 dB of PyTorch's, mean LPS within 0.05. */
+export const TOLERANCE = { nmseDb: 1, lps: 0.05 } as const;
+type ToleratedMetric = keyof typeof TOLERANCE;
+export type Verdict = "within tolerance" | "within seed noise" | "apart";
+
+/**
+ * One model × data set from both sides' runs. A difference past the tolerance but inside two
+ * standard errors cannot be told from the spread between seeds: more seeds decide it, not code.
+ */
+export function summarise(model: string, dataset: string, runs: { sculpt: SideResult[]; torch: SideResult[] }): ParityRow {
+  const side = (rs: SideResult[]) => Object.fromEntries(METRIC_KEYS.map((k) => [k, stat(rs.map((r) => r[k] ?? NaN))]));
+  const sculpt = side(runs.sculpt);
+  const torch = side(runs.torch);
+  const difference: Record<string, number | null> = {};
+  const standardError: Record<string, number | null> = {};
+  for (const k of METRIC_KEYS) {
+    const [a, b] = [sculpt[k], torch[k]];
+    difference[k] = a && b ? a.mean - b.mean : null;
+    standardError[k] = a && b && a.n > 1 && b.n > 1 ? Math.sqrt(a.std ** 2 / a.n + b.std ** 2 / b.n) : null;
+  }
+  const verdict: ParityRow["verdict"] = {};
+  for (const k of Object.keys(TOLERANCE) as ToleratedMetric[]) {
+    const d = difference[k];
+    const se = standardError[k];
+    verdict[k] =
+      d === null
+        ? null
+        : Math.abs(d) <= TOLERANCE[k]
+          ? "within tolerance"
+          : se !== null && Math.abs(d) <= 2 * se
+            ? "within seed noise"
+            : "apart";
+  }
+  return { model, dataset, sculpt, torch, difference, standardError, verdict, runs };
+}
 
 export async function parity(
   o: ParityOptions = {},
@@ -402,29 +443,39 @@ export async function parity(
     await Promise.all([lane("sculpt"), lane("torch")]);
     for (const model of models) {
       const got = (side: "sculpt" | "torch") => seeds.flatMap((s) => results.get(`${model.name}/${s}`)?.[side] ?? []);
-      const runs = { sculpt: got("sculpt"), torch: got("torch") };
-      const side = (rs: SideResult[]) => Object.fromEntries(METRIC_KEYS.map((k) => [k, stat(rs.map((r) => r[k] ?? NaN))]));
-      const sculpt = side(runs.sculpt);
-      const torch = side(runs.torch);
-      const difference = Object.fromEntries(METRIC_KEYS.map((k) => [k, sculpt[k] && torch[k] ? sculpt[k].mean - torch[k].mean : null]));
-      rows.push({ model: model.name, dataset: budget.dataset, sculpt, torch, difference, runs });
+      rows.push(summarise(model.name, budget.dataset, { sculpt: got("sculpt"), torch: got("torch") }));
     }
   }
   return { budget: budgets, seeds, rows, seconds: (Date.now() - started) / 1000 };
 }
 
-/** The README's table: per model, mean ± std (seeds) of each side and the differences of the means. */
+/**
+ * The README's table: per model, mean ± std (seeds) of each side, the differences of the means ±
+ * their standard error, and the verdict against TOLERANCE.
+ */
 export function markdownTable(rows: ParityRow[]): string {
   const cell = (v: Stat | null, digits: number) =>
     v === null ? "–" : `${v.mean.toFixed(digits)}${v.n > 1 ? ` ± ${v.std.toFixed(digits)}` : ""} (${v.n})`;
-  const diff = (v: number | null, digits: number) => {
-    if (v === null) return "–";
+  const signed = (v: number, digits: number) => {
     const text = Math.abs(v).toFixed(digits);
     return Number(text) === 0 ? text : `${v > 0 ? "+" : "−"}${text}`;
   };
+  const diff = (v: number | null, se: number | null, digits: number) =>
+    v === null ? "–" : `${signed(v, digits)}${se === null ? "" : ` ± ${se.toFixed(digits)}`}`;
+  const LABEL: Record<ToleratedMetric, string> = { nmseDb: "NMSE", lps: "LPS" };
+  const verdict = (r: ParityRow) => {
+    const got = (Object.keys(TOLERANCE) as ToleratedMetric[]).filter((k) => r.verdict[k]);
+    if (got.length === 0) return "–";
+    const off = (v: Verdict) => got.filter((k) => r.verdict[k] === v).map((k) => LABEL[k]);
+    const [noise, apart] = [off("within seed noise"), off("apart")];
+    if (noise.length === 0 && apart.length === 0) return "yes";
+    return [apart.length ? `no: ${apart.join(", ")}` : "", noise.length ? `${noise.join(", ")} within 2 SE` : ""]
+      .filter(Boolean)
+      .join("; ");
+  };
   const head = [
-    "| data | model | NMSE dB sculpt | NMSE dB PyTorch | Δ NMSE | LPS sculpt | LPS PyTorch | Δ LPS | KS max sculpt | KS max PyTorch |",
-    "|---|---|---|---|---|---|---|---|---|---|",
+    "| data | model | NMSE dB sculpt | NMSE dB PyTorch | Δ NMSE ± SE | LPS sculpt | LPS PyTorch | Δ LPS ± SE | KS max sculpt | KS max PyTorch | within 1 dB / 0.05 |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   const lines = rows.map((r) =>
     [
@@ -432,12 +483,13 @@ export function markdownTable(rows: ParityRow[]): string {
       r.model,
       cell(r.sculpt.nmseDb, 2),
       cell(r.torch.nmseDb, 2),
-      diff(r.difference.nmseDb, 2),
+      diff(r.difference.nmseDb, r.standardError.nmseDb, 2),
       cell(r.sculpt.lps, 2),
       cell(r.torch.lps, 2),
-      diff(r.difference.lps, 2),
+      diff(r.difference.lps, r.standardError.lps, 2),
       cell(r.sculpt.ksMax, 3),
       cell(r.torch.ksMax, 3),
+      verdict(r),
     ].join(" | "),
   );
   return [...head, ...lines.map((l) => `| ${l} |`)].join("\n");
@@ -448,29 +500,71 @@ function unknown(what: string, name: string, known: string[]): never {
   process.exit(2);
 }
 
-function flag(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+const USAGE = `usage: npm run bench -- parity [--models ae,ae-mmd,…] [--datasets xy,mnist] [--seeds N] [--quick]
+  [--root DIR] [--cache DIR] [--nice N] [--only sculpt|torch] [--cached] [--record [--records DIR]] [--markdown]
+(bench/parity.ts says what each does)`;
 
 export async function run(): Promise<unknown> {
-  const list = (v: string | undefined) => v?.split(",").map((s) => s.trim());
+  // Options start at the first flag (benchmark names come before it, as bench/run.ts reads them).
+  const args = process.argv.slice(2);
+  const first = args.findIndex((a) => a.startsWith("-"));
+  let v;
+  try {
+    ({ values: v } = parseArgs({
+      args: first < 0 ? [] : args.slice(first),
+      strict: true,
+      options: {
+        models: { type: "string" },
+        datasets: { type: "string" },
+        seeds: { type: "string" },
+        quick: { type: "boolean" },
+        root: { type: "string" },
+        cache: { type: "string" },
+        nice: { type: "string" },
+        only: { type: "string" },
+        cached: { type: "boolean" },
+        record: { type: "boolean" },
+        records: { type: "string" },
+        markdown: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (e) {
+    // An unknown flag must not start hours of training with the defaults.
+    console.error(`${(e as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+  if (v.help) {
+    console.error(USAGE);
+    process.exit(0);
+  }
+  const count = (name: string, text: string | undefined, min: number) => {
+    if (text === undefined) return undefined;
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < min) {
+      console.error(`--${name} must be an integer ≥ ${min}, not '${text}'\n${USAGE}`);
+      process.exit(2);
+    }
+    return n;
+  };
+  if (v.only !== undefined && v.only !== "sculpt" && v.only !== "torch") unknown("side for --only", v.only, ["sculpt", "torch"]);
+  const list = (text: string | undefined) => text?.split(",").map((s) => s.trim());
   const out = await parity({
-    models: list(flag("models")),
-    datasets: list(flag("datasets")),
-    seeds: flag("seeds") ? Number(flag("seeds")) : undefined,
-    quick: process.argv.includes("--quick"),
-    root: flag("root"),
-    cache: flag("cache"),
-    nice: flag("nice") ? Number(flag("nice")) : undefined,
-    only: flag("only") as "sculpt" | "torch" | undefined,
-    cached: process.argv.includes("--cached"),
-    record: process.argv.includes("--record"),
-    records: flag("records"),
+    models: list(v.models),
+    datasets: list(v.datasets),
+    seeds: count("seeds", v.seeds, 1),
+    quick: v.quick,
+    root: v.root,
+    cache: v.cache,
+    nice: count("nice", v.nice, -20),
+    only: v.only as "sculpt" | "torch" | undefined,
+    cached: v.cached,
+    record: v.record,
+    records: v.records,
     onResult: (side, model, dataset, seed, r) =>
       console.error(`parity: ${side} ${model} ${dataset} seed ${seed}: NMSE ${r.nmseDb.toFixed(2)} dB, ${r.seconds.toFixed(0)} s`),
   });
-  if (process.argv.includes("--markdown")) console.error(markdownTable(out.rows));
+  if (v.markdown) console.error(markdownTable(out.rows));
   // Per-run detail stays in the cache; the printed table is the summary.
   return { ...out, rows: out.rows.map(({ runs: _runs, ...r }) => r) };
 }

@@ -23,7 +23,7 @@ import { createTrainable, trainableVariables } from "../src/core/train/setup.js"
 import { createPrior } from "../src/core/priors/index.js";
 import { Rng } from "../src/core/random.js";
 import { loadDataset } from "../src/node/data/index.js";
-import { markdownTable, parity } from "../bench/parity.js";
+import { markdownTable, parity, summarise } from "../bench/parity.js";
 import { python } from "./requires.js";
 
 const SCRIPT = join(import.meta.dirname, "..", "bench", "torch_models.py");
@@ -165,19 +165,36 @@ describe("agreement with PyTorch", { timeout: 1_800_000 }, () => {
 });
 
 describe("the parity table", () => {
-  it("prints each side's mean ± std with its seed count, and the differences of the means", () => {
-    const stat = (mean: number, std: number, n: number) => ({ mean, std, n });
-    const table = markdownTable([
-      {
-        model: "ae",
-        dataset: "mnist",
-        sculpt: { nmseDb: stat(-8.666, 0.181, 3), lps: stat(0.79, 0.04, 3), covarianceRatio: null, ksMax: null },
-        torch: { nmseDb: stat(-8.533, 0.13, 2), lps: stat(0.792, 0, 1), covarianceRatio: null, ksMax: null },
-        difference: { nmseDb: -0.133, lps: -0.002, covarianceRatio: null, ksMax: null },
-        runs: { sculpt: [], torch: [] },
-      },
-    ]).split("\n");
+  const side = (nmse: number[], lps: number[]) =>
+    nmse.map((nmseDb, i) => ({ nmseDb, lps: lps[i] ?? NaN, covarianceRatio: 1, codeStd: [1], seconds: 1 }));
+
+  it("prints each side's mean ± std with its seed count, the differences ± their standard error, and the verdict", () => {
+    const row = summarise("ae", "mnist", {
+      sculpt: side([-8.5, -8.7, -8.8], [0.79, 0.8, 0.78]),
+      torch: side([-8.4, -8.6], [0.792]),
+    });
+    // Δ = −8.667 − (−8.5); SE = √(0.02333/3 + 0.02/2) = 0.133; one PyTorch LPS seed: no SE.
+    expect(row.difference.nmseDb).toBeCloseTo(-0.1667, 4);
+    expect(row.standardError.nmseDb).toBeCloseTo(0.1333, 4);
+    expect(row.standardError.lps).toBeNull();
+    expect(row.verdict).toEqual({ nmseDb: "within tolerance", lps: "within tolerance" });
+    const table = markdownTable([row]).split("\n");
     expect(table).toHaveLength(3);
-    expect(table[2]).toBe("| mnist | ae | -8.67 ± 0.18 (3) | -8.53 ± 0.13 (2) | −0.13 | 0.79 ± 0.04 (3) | 0.79 (1) | 0.00 | – | – |");
+    expect(table[2]).toBe(
+      "| mnist | ae | -8.67 ± 0.15 (3) | -8.50 ± 0.14 (2) | −0.17 ± 0.13 | 0.79 ± 0.01 (3) | 0.79 (1) | 0.00 | – | – | yes |",
+    );
+  });
+
+  it("tells a gap inside the spread between seeds from one outside it", () => {
+    // Both 2 dB apart; SE √(4/3 + 0.04/3) = 1.16 for the first, √(0.04/3 · 2) = 0.16 for the second.
+    const noisy = summarise("vae", "xy", { sculpt: side([-14, -16, -12], [0, 0, 0]), torch: side([-16, -15.8, -16.2], [0, 0.1, 0.2]) });
+    const apart = summarise("vae", "xy", {
+      sculpt: side([-10, -10.2, -9.8], [0, 0, 0]),
+      torch: side([-12, -12.2, -11.8], [0.2, 0.2, 0.2]),
+    });
+    expect(noisy.verdict).toEqual({ nmseDb: "within seed noise", lps: "within seed noise" });
+    expect(apart.verdict).toEqual({ nmseDb: "apart", lps: "apart" });
+    expect(markdownTable([noisy]).split("\n")[2]).toMatch(/\| \+2\.00 ± 1\.16 \|.*\| NMSE, LPS within 2 SE \|$/);
+    expect(markdownTable([apart]).split("\n")[2]).toMatch(/\| no: NMSE, LPS \|$/);
   });
 });
