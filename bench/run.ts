@@ -16,6 +16,7 @@ const BENCHMARKS: Record<string, Bench> = {
   plan: () => import("./plan.js"),
   train: () => import("./train.js"),
   "train-demo": () => import("./train-demo.js"),
+  trajectory: () => import("./trajectory.js"),
 };
 
 async function main(): Promise<void> {

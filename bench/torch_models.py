@@ -16,6 +16,9 @@ python3-torch; run with /usr/bin/python3.
           flattened and concatenated), runs the plain AE loss on the images, and writes OUT.npy:
           codes, logits (NHWC), loss, then its gradient for each tensor in the same layout, all
           flattened and concatenated. Checks that the two networks are the same function.
+          With --steps N [--model ae|batch-kl] [--order ORDER.npy]: N Adam steps instead, on
+          consecutive batches of --batch images or on ORDER's rows of image indices; writes each
+          step's loss, then every weight in TensorFlow.js layout (bench/trajectory.ts).
   time    ARCH.json [--batch B] [--steps N] [--warmup W] [--threads T]
           AE-MMD steps on random inputs (`npm run bench -- train`): prints one JSON line with the
           median wall and CPU milliseconds per step and images per second.
@@ -454,8 +457,10 @@ def forward(a):
         # Adam on consecutive batches; writes each step's loss, then every weight (TF.js layout).
         opt = torch.optim.Adam([p for p, _ in params], a.lr, eps=a.eps)
         losses = []
+        # --order: row i holds step i's image indices (−1 pads a short batch), as sculpt drew them.
+        order = np.load(a.order).astype(np.int64) if a.order else None
         for i in range(a.steps):
-            xb = x[i * a.batch:(i + 1) * a.batch]
+            xb = x[i * a.batch:(i + 1) * a.batch] if order is None else x[torch.from_numpy(order[i][order[i] >= 0])]
             loss, _, _ = model.loss(xb, enc, dec)
             opt.zero_grad(); loss.backward(); opt.step()
             losses.append(loss.detach().reshape(1))
@@ -532,6 +537,7 @@ def main():
     f.add_argument("--eps", type=float, default=1e-8)
     f.add_argument("--model", default="ae", choices=["ae", "batch-kl"], help="with --steps: the loss (deterministic models only)")
     f.add_argument("--lam", type=float, default=0.3)
+    f.add_argument("--order", help="with --steps: an [steps, batch] index array into IMAGES (−1 pads) instead of consecutive batches")
     m = sub.add_parser("time")
     m.add_argument("arch"); m.add_argument("--batch", type=int, default=64)
     m.add_argument("--steps", type=int, default=20); m.add_argument("--warmup", type=int, default=3)

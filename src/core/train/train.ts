@@ -86,6 +86,11 @@ interface EpochSums {
 
 const mix = (a: number, b: number) => (Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(b + 0x632be5ab, 0xc2b2ae35)) >>> 0;
 
+/** The order epoch `epoch` visits a data set of `size` images in (bench/trajectory.ts replays it in PyTorch). */
+export function epochOrder(seed: number, epoch: number, size: number): Int32Array {
+  return new Rng(mix(seed, 0x100000 + epoch)).permutation(size);
+}
+
 export async function train(setup: TrainSetup): Promise<TrainResult> {
   const { config, data, prior } = setup;
   const reporters = setup.reporters ?? [];
@@ -130,7 +135,7 @@ export async function train(setup: TrainSetup): Promise<TrainResult> {
 
   for (let epoch = startEpoch; epoch < epochCount; epoch++) {
     const epochSteps = Math.min(stepsPerEpoch, totalSteps - epoch * stepsPerEpoch);
-    const order = new Rng(mix(config.seed, 0x100000 + epoch)).permutation(data.size);
+    const order = epochOrder(config.seed, epoch, data.size);
     // Sums over the epoch's steps, carried over from a mid-epoch checkpoint so that a resumed
     // epoch's record still averages all of its steps.
     const sums: Record<string, number> = { ...(carried?.terms ?? {}) };
