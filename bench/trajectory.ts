@@ -74,7 +74,8 @@ export interface TrajectoryResult {
   firstApart: number | null;
   /** Largest relative loss difference over the first 50 steps (arithmetic alone, before chaos). */
   early: number;
-  nmseDb: { sculpt: number; torch: number };
+  /** Of both sides' final weights, and of the initial weights both started from. */
+  nmseDb: { sculpt: number; torch: number; initial: number };
   seconds: number;
 }
 
@@ -127,6 +128,7 @@ export async function trajectory(o: {
     const theirs = Array.from(out.subarray(0, steps));
     // PyTorch's final weights (TF.js layout) into a fresh network of the same shapes.
     const other = createTrainable(config, data.shape, data.size);
+    const initial = nmseDb(other, images, data.shape);
     let at = steps;
     const shapes = weightsOf(other).map((w) => w.shape);
     const tensors = shapes.map((s) => tf.tensor(out.subarray(at, (at += s.reduce((a, b) => a * b, 1))), s));
@@ -147,7 +149,7 @@ export async function trajectory(o: {
       epochLoss: { sculpt: epochs(losses), torch: epochs(theirs) },
       firstApart: apart < 0 ? null : apart,
       early: Math.max(...rel.slice(0, 50)),
-      nmseDb: { sculpt: nmseDb(run.trainable, images, data.shape), torch: nmseDb(other, images, data.shape) },
+      nmseDb: { sculpt: nmseDb(run.trainable, images, data.shape), torch: nmseDb(other, images, data.shape), initial },
       seconds: (Date.now() - started) / 1000,
     };
     run.trainable.dispose();

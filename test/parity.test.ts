@@ -4,7 +4,9 @@
  *    from the same architecture, loaded with sculpt's weights, agree on codes, logits, the loss and
  *    every weight's gradient (an odd image size exercises the transposed convolutions' crop side);
  * 2. the same weights and batches give the same Adam trajectory (this needs PyTorch's ε);
- * 3. trained side by side (`npm run bench -- parity --quick --models ae`: one seed, a small
+ * 3. a whole run of sculpt's own training loop, replayed in PyTorch from the same weights on the
+ *    same batches (`npm run bench -- trajectory`), stays step for step the same;
+ * 4. trained side by side (`npm run bench -- parity --quick --models ae`: one seed, a small
  *    network, 264 steps on XY), a plain AE reaches the same NMSE and code scale as PyTorch's.
  */
 import { execFileSync } from "node:child_process";
@@ -24,6 +26,7 @@ import { createPrior } from "../src/core/priors/index.js";
 import { Rng } from "../src/core/random.js";
 import { loadDataset } from "../src/node/data/index.js";
 import { markdownTable, parity, summarise } from "../bench/parity.js";
+import { trajectory } from "../bench/trajectory.js";
 import { python } from "./requires.js";
 
 const SCRIPT = join(import.meta.dirname, "..", "bench", "torch_models.py");
@@ -136,6 +139,20 @@ describe("agreement with PyTorch", { timeout: 1_800_000 }, () => {
       t.dispose();
     },
   );
+
+  it.skipIf(!py.ok)(py.title("bench trajectory replays sculpt's own training loop in PyTorch step for step"), async () => {
+    await initBackend();
+    // 11 steps of the paper's XY network through train(), batches in sculpt's epoch order; the
+    // reference gets the same initial weights and order, and its final weights come back scored.
+    const r = await trajectory({ model: "ae", seed: 3, epochs: 0.25, batch: 64, nice: 0 });
+    expect(r.steps).toBe(11);
+    expect(r.firstApart).toBeNull();
+    expect(r.early).toBeLessThan(1e-4);
+    const gap = Math.abs(r.nmseDb.sculpt - r.nmseDb.torch);
+    expect(gap).toBeLessThan(0.01);
+    // PyTorch's trained weights came back, not a fresh network's: training moved NMSE far more than the gap.
+    expect(Math.abs(r.nmseDb.sculpt - r.nmseDb.initial)).toBeGreaterThan(10 * gap + 0.1);
+  });
 
   it.skipIf(!py.ok)(py.title("a plain AE trains to the same NMSE and code scale as PyTorch's (parity --quick)"), async () => {
     // Measured on XY, seed 0, native backend: sculpt −2.75 dB, code std 27 and 35; PyTorch −2.62 dB,
