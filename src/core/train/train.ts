@@ -10,6 +10,7 @@
 import * as tf from "../tf.js";
 import type { Dataset } from "../data/types.js";
 import type { Prior } from "../priors/types.js";
+import { DATASET_PRESETS } from "../nets/presets.js";
 import { Rng } from "../random.js";
 import { SculptError } from "../registry.js";
 import type { CustomNetworks } from "../nets/custom.js";
@@ -102,6 +103,18 @@ export async function train(setup: TrainSetup): Promise<TrainResult> {
   }
   if (data.size < 2) throw new SculptError(`data set ${data.name} has ${data.size} images; training needs at least 2`);
   const batchSize = Math.min(config.batchSize, data.size);
+  // Budgets are epochs of the full split (the quick one counts QUICK_IMAGES against its size), so
+  // on a partial copy (CIFAR-10 with one data_batch of five) they see fewer images: say so.
+  const full = DATASET_PRESETS[config.dataset]?.trainSize;
+  if (full !== undefined && data.size < full && config.datasetOptions.limit === undefined) {
+    const images = Math.round(config.epochs * data.size);
+    emit(
+      "onWarning",
+      `${config.dataset} has ${data.size.toLocaleString("en")} training images here, not the full split's ${full.toLocaleString("en")}: ` +
+        `${config.epochs} epochs are ${images.toLocaleString("en")} images, ${((100 * data.size) / full).toFixed(0)} % of what they are on the full set ` +
+        `(give --epochs ${Number(((config.epochs * full) / data.size).toPrecision(3))} for as many)`,
+    );
+  }
   const stepsPerEpoch = Math.ceil(data.size / batchSize);
   const t = createTrainable(config, data.shape, data.size, setup.networks);
   const vars = trainableVariables(t);
