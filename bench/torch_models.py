@@ -16,8 +16,9 @@ python3-torch; run with /usr/bin/python3.
           flattened and concatenated), runs the plain AE loss on the images, and writes OUT.npy:
           codes, logits (NHWC), loss, then its gradient for each tensor in the same layout, all
           flattened and concatenated. Checks that the two networks are the same function.
-          With --steps N [--model ae|batch-kl] [--order ORDER.npy]: N Adam steps instead, on
-          consecutive batches of --batch images or on ORDER's rows of image indices; writes each
+          With --steps N [--model ae|batch-kl|ae-mmd] [--order ORDER.npy] [--prior-samples P.npy]:
+          N Adam steps instead, on consecutive batches of --batch images or on ORDER's rows of
+          image indices (AE-MMD on P's prior draws, one batch a step); writes each
           step's loss, then every weight in TensorFlow.js layout (bench/trajectory.ts).
   time    ARCH.json [--batch B] [--steps N] [--warmup W] [--threads T]
           AE-MMD steps on random inputs (`npm run bench -- train`): prints one JSON line with the
@@ -438,7 +439,20 @@ def forward(a):
     torch.set_num_threads(a.threads)
     arch = json.load(open(a.arch))
     a.recon = "bce_logits"
+    a.kernel, a.estimator, a.prior = "rbf-mixture", "biased", "gaussian"
     model = MODELS[a.model](a, arch["latentDim"], 0, 0)
+    if a.model == "ae-mmd":
+        # Step i's prior batch from --prior-samples ([steps, batch, d], NaN rows pad a short batch).
+        if not a.prior_samples:
+            raise SystemExit("forward --model ae-mmd needs --prior-samples (sculpt's prior draws)")
+        draws, step = np.load(a.prior_samples).astype(np.float32), [0]
+
+        def sample(n):
+            y = draws[step[0]][:n]
+            step[0] += 1
+            assert not np.isnan(y).any(), "fewer prior samples than codes"
+            return torch.from_numpy(y)
+        model.sample = sample
     enc, dec = networks(arch, model, arch["latentDim"])
     flat = np.load(a.weights).astype(np.float32)
     params = tfjs_params(enc) + tfjs_params(dec)
@@ -535,7 +549,9 @@ def main():
     f.add_argument("--steps", type=int, default=0, help="instead: this many Adam steps on consecutive batches")
     f.add_argument("--batch", type=int, default=8); f.add_argument("--lr", type=float, default=5e-4)
     f.add_argument("--eps", type=float, default=1e-8)
-    f.add_argument("--model", default="ae", choices=["ae", "batch-kl"], help="with --steps: the loss (deterministic models only)")
+    f.add_argument("--model", default="ae", choices=["ae", "batch-kl", "ae-mmd"],
+                   help="with --steps: the loss (deterministic encoders; ae-mmd, Gaussian prior and RBF mixture, with --prior-samples)")
+    f.add_argument("--prior-samples", help="with --model ae-mmd: [steps, batch, d] prior draws, one batch per step")
     f.add_argument("--lam", type=float, default=0.3)
     f.add_argument("--order", help="with --steps: an [steps, batch] index array into IMAGES (−1 pads) instead of consecutive batches")
     m = sub.add_parser("time")

@@ -1,13 +1,14 @@
 /**
- * `npm run bench -- trajectory [--model ae|batch-kl] [--seeds 0,1,2] [--epochs 20] [--batch 64] [--nice N]`:
+ * `npm run bench -- trajectory [--model ae|batch-kl|ae-mmd] [--seeds 0,1,2] [--epochs 20] [--batch 64] [--nice N]`:
  * whole XY training runs (the paper's network) in sculpt and in its PyTorch reference from the
  * same initial weights on the same batches — sculpt's own `train()` loop, and bench/torch_models.py
  * replaying sculpt's batch order (`forward --steps --order`) from sculpt's initial weights. With
  * every random stream shared, the two runs differ only in floating-point arithmetic, so where the
  * parity benchmark's seed means disagree this says whether the implementations do: per-epoch mean
  * losses of both, the first step whose losses differ by more than 1 %, and the NMSE dB of both
- * sides' final weights on all XY images (scored by sculpt). Deterministic models only (no noise,
- * no prior draws: those would be further streams to share).
+ * sides' final weights on all XY images (scored by sculpt). Deterministic encoders only: AE,
+ * batch-KL, and AE-MMD (Gaussian prior, RBF mixture) with each step's prior draws, made as sculpt's
+ * step makes them, handed to the reference too.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -15,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import * as tf from "../src/core/tf.js";
-import { epochOrder, train } from "../src/core/train/train.js";
+import { epochOrder, stepRng, train } from "../src/core/train/train.js";
 import { createTrainable, type Trainable } from "../src/core/train/setup.js";
 import { initBackend } from "../src/node/backend.js";
 import { loadDataset } from "../src/node/data/index.js";
@@ -25,7 +26,7 @@ import { resolveTrainConfig } from "../src/node/train.js";
 import { PYTHON } from "./parity.js";
 
 const SCRIPT = join(import.meta.dirname, "torch_models.py");
-const MODELS = ["ae", "batch-kl"]; // torch_models.py forward --steps knows these losses
+const MODELS = ["ae", "batch-kl", "ae-mmd"]; // torch_models.py forward --steps knows these losses
 
 const weightsOf = (t: Trainable) => [...t.nets.encoder.getWeights(), ...t.nets.decoder.getWeights()];
 
@@ -104,6 +105,19 @@ export async function trajectory(o: {
       const idx = epochOrder(o.seed, epoch, data.size).subarray(b * o.batch, (b + 1) * o.batch);
       order.set(idx, s * o.batch);
     }
+    const prior = loadPrior("gaussian", config.latentDim);
+    const extra: string[] = [];
+    if (o.model === "ae-mmd") {
+      // The prior batch each step draws first from its generator (models/ae-mmd.ts), NaN-padded.
+      const d = config.latentDim;
+      const draws = new Float32Array(steps * o.batch * d).fill(NaN);
+      for (let s = 0; s < steps; s++) {
+        const n = order.subarray(s * o.batch, (s + 1) * o.batch).filter((i) => i >= 0).length;
+        draws.set(prior.sample(n, stepRng(o.seed, s)).data, s * o.batch * d);
+      }
+      writeNpy(join(dir, "prior.npy"), { dtype: "float32", shape: [steps, o.batch, d], data: draws });
+      extra.push("--prior-samples", join(dir, "prior.npy"));
+    }
     const all = Int32Array.from({ length: data.size }, (_, i) => i);
     const images = data.images(all);
     writeNpy(join(dir, "weights.npy"), { dtype: "float32", shape: [flat.length], data: flat });
@@ -111,7 +125,19 @@ export async function trajectory(o: {
     writeNpy(join(dir, "order.npy"), { dtype: "int32", shape: [steps, o.batch], data: order });
     const files = ["arch.json", "weights.npy", "images.npy", "out.npy"].map((f) => join(dir, f));
     const reference = runPython(
-      ["forward", ...files, "--steps", String(steps), "--batch", String(o.batch), "--model", o.model, "--order", join(dir, "order.npy")],
+      [
+        "forward",
+        ...files,
+        "--steps",
+        String(steps),
+        "--batch",
+        String(o.batch),
+        "--model",
+        o.model,
+        "--order",
+        join(dir, "order.npy"),
+        ...extra,
+      ],
       o.nice,
     );
     // sculpt's own loop, yielding each step so the PyTorch child's exit is seen.
@@ -119,7 +145,7 @@ export async function trajectory(o: {
     const run = await train({
       config,
       data,
-      prior: loadPrior("gaussian", config.latentDim),
+      prior,
       reporters: [{ onStepEnd: (s) => void losses.push(s.terms["loss/total"]) }],
       beforeStep: () => new Promise((r) => setImmediate(r)),
     });
@@ -161,7 +187,7 @@ export async function trajectory(o: {
 }
 
 const USAGE =
-  "usage: npm run bench -- trajectory [--model ae|batch-kl] [--seeds 0,1,2] [--epochs 20] [--batch 64] [--nice N] [--backend NAME]";
+  "usage: npm run bench -- trajectory [--model ae|batch-kl|ae-mmd] [--seeds 0,1,2] [--epochs 20] [--batch 64] [--nice N] [--backend NAME]";
 
 export async function run(): Promise<unknown> {
   const args = process.argv.slice(2);

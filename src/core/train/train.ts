@@ -92,6 +92,11 @@ export function epochOrder(seed: number, epoch: number, size: number): Int32Arra
   return new Rng(mix(seed, 0x100000 + epoch)).permutation(size);
 }
 
+/** The generator step `step` draws its noise and prior samples from. */
+export function stepRng(seed: number, step: number): Rng {
+  return new Rng(mix(seed, step));
+}
+
 export async function train(setup: TrainSetup): Promise<TrainResult> {
   const { config, data, prior } = setup;
   const reporters = setup.reporters ?? [];
@@ -165,7 +170,7 @@ export async function train(setup: TrainSetup): Promise<TrainResult> {
       const idx = order.subarray(b * batchSize, Math.min((b + 1) * batchSize, data.size));
       const n = idx.length;
       const images = data.images(idx, buffer.subarray(0, n * pixels));
-      const rng = new Rng(mix(config.seed, step));
+      const rng = stepRng(config.seed, step);
       const stepOut = tf.tidy(() => {
         const x = tf.tensor4d(images, [n, h, w, c]);
         let out: { terms: tf.Tensor1D; names: string[]; codes: tf.Tensor2D } | null = null;
