@@ -23,7 +23,6 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { evaluationSubset } from "../src/core/data/split.js";
 import type { Dataset } from "../src/core/data/types.js";
 import { evaluateAll, factorsFromMatrix, type Factors, type MetricName } from "../src/core/metrics/index.js";
@@ -37,10 +36,25 @@ import { readMatrix, writeNpy } from "../src/node/npy-file.js";
 import { loadPrior } from "../src/node/priors.js";
 import { loadRun } from "../src/node/run.js";
 import { resolveTrainConfig, trainRun, type UserTrainConfig } from "../src/node/train.js";
+import { benchArgs, fail } from "./args.js";
 
 /** The interpreter for the references: SCULPT_PYTHON, else Debian's (with python3-torch). */
 export const PYTHON = process.env.SCULPT_PYTHON ?? "/usr/bin/python3";
 const SCRIPT = join(import.meta.dirname, "torch_models.py");
+
+/** bench/torch_models.py with these arguments, on one thread under `nice`; rejects with its stderr's tail. */
+export function runReference(args: string[], nice: number, python = PYTHON, what = args[0]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const p = spawn("nice", ["-n", String(nice), python, SCRIPT, ...args], {
+      stdio: ["ignore", "ignore", "pipe"],
+      env: { ...process.env, OMP_NUM_THREADS: "1" },
+    });
+    let err = "";
+    p.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    p.on("error", reject);
+    p.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`torch_models.py ${what} failed (${code}): ${err.slice(-2000)}`))));
+  });
+}
 /** Bump when either side's training or scoring changes, so cached results are not reused. */
 const VERSION = 1;
 
@@ -244,10 +258,6 @@ async function runTorch(
   writeJsonAtomic(archFile, arch);
   const out = join(cache, `${key}.out.json`);
   const args = [
-    "-n",
-    String(nice),
-    python,
-    SCRIPT,
     "train",
     archFile,
     ev.files.train,
@@ -264,16 +274,7 @@ async function runTorch(
     "1",
   ];
   // A reference that finished but was not scored (the bench stopped in between) is only scored.
-  if (!existsSync(out))
-    await new Promise<void>((resolve, reject) => {
-      const p = spawn("nice", args, { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, OMP_NUM_THREADS: "1" } });
-      let err = "";
-      p.stderr.on("data", (d: Buffer) => (err += d.toString()));
-      p.on("error", reject);
-      p.on("close", (code) =>
-        code === 0 ? resolve() : reject(new Error(`torch_models.py ${c.model.name} failed (${code}): ${err.slice(-2000)}`)),
-      );
-    });
+  if (!existsSync(out)) await runReference(args, nice, python, c.model.name);
   const ref = JSON.parse(readFileSync(out, "utf8")) as { nmseDb: number; seconds: number; torch: string };
   const scored = await score(c, ev, readMatrix(out.replace(/\.json$/, ".latents.npy")), ref.nmseDb, ref.seconds);
   const res = { ...scored, torch: ref.torch };
@@ -505,46 +506,27 @@ const USAGE = `usage: npm run bench -- parity [--models ae,ae-mmd,…] [--datase
 (bench/parity.ts says what each does)`;
 
 export async function run(): Promise<unknown> {
-  // Options start at the first flag (benchmark names come before it, as bench/run.ts reads them).
-  const args = process.argv.slice(2);
-  const first = args.findIndex((a) => a.startsWith("-"));
-  let v;
-  try {
-    ({ values: v } = parseArgs({
-      args: first < 0 ? [] : args.slice(first),
-      strict: true,
-      options: {
-        models: { type: "string" },
-        datasets: { type: "string" },
-        seeds: { type: "string" },
-        quick: { type: "boolean" },
-        root: { type: "string" },
-        cache: { type: "string" },
-        nice: { type: "string" },
-        only: { type: "string" },
-        cached: { type: "boolean" },
-        record: { type: "boolean" },
-        records: { type: "string" },
-        markdown: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (e) {
-    // An unknown flag must not start hours of training with the defaults.
-    console.error(`${(e as Error).message}\n${USAGE}`);
-    process.exit(2);
-  }
-  if (v.help) {
-    console.error(USAGE);
-    process.exit(0);
-  }
+  const v = benchArgs(
+    {
+      models: { type: "string" },
+      datasets: { type: "string" },
+      seeds: { type: "string" },
+      quick: { type: "boolean" },
+      root: { type: "string" },
+      cache: { type: "string" },
+      nice: { type: "string" },
+      only: { type: "string" },
+      cached: { type: "boolean" },
+      record: { type: "boolean" },
+      records: { type: "string" },
+      markdown: { type: "boolean" },
+    },
+    USAGE,
+  );
   const count = (name: string, text: string | undefined, min: number) => {
     if (text === undefined) return undefined;
     const n = Number(text);
-    if (!Number.isInteger(n) || n < min) {
-      console.error(`--${name} must be an integer ≥ ${min}, not '${text}'\n${USAGE}`);
-      process.exit(2);
-    }
+    if (!Number.isInteger(n) || n < min) fail(`--${name} must be an integer ≥ ${min}, not '${text}'`, USAGE);
     return n;
   };
   if (v.only !== undefined && v.only !== "sculpt" && v.only !== "torch") unknown("side for --only", v.only, ["sculpt", "torch"]);

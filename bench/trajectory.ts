@@ -10,11 +10,9 @@
  * batch-KL, and AE-MMD (Gaussian prior, RBF mixture) with each step's prior draws, made as sculpt's
  * step makes them, handed to the reference too.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import * as tf from "../src/core/tf.js";
 import { epochOrder, stepRng, train } from "../src/core/train/train.js";
 import { createTrainable, type Trainable } from "../src/core/train/setup.js";
@@ -23,9 +21,9 @@ import { loadDataset } from "../src/node/data/index.js";
 import { readNpy, writeNpy } from "../src/node/npy-file.js";
 import { loadPrior } from "../src/node/priors.js";
 import { resolveTrainConfig } from "../src/node/train.js";
-import { PYTHON } from "./parity.js";
+import { benchArgs, fail } from "./args.js";
+import { runReference } from "./parity.js";
 
-const SCRIPT = join(import.meta.dirname, "torch_models.py");
 const MODELS = ["ae", "batch-kl", "ae-mmd"]; // torch_models.py forward --steps knows these losses
 
 const weightsOf = (t: Trainable) => [...t.nets.encoder.getWeights(), ...t.nets.decoder.getWeights()];
@@ -50,19 +48,6 @@ function nmseDb(t: Trainable, images: Float32Array, shape: readonly [number, num
     }
   }
   return 10 * Math.log10(num / den);
-}
-
-function runPython(args: string[], nice: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const p = spawn("nice", ["-n", String(nice), PYTHON, SCRIPT, ...args], {
-      stdio: ["ignore", "ignore", "pipe"],
-      env: { ...process.env, OMP_NUM_THREADS: "1" },
-    });
-    let err = "";
-    p.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    p.on("error", reject);
-    p.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`torch_models.py failed (${code}): ${err.slice(-2000)}`))));
-  });
 }
 
 export interface TrajectoryResult {
@@ -124,7 +109,7 @@ export async function trajectory(o: {
     writeNpy(join(dir, "images.npy"), { dtype: "float32", shape: [data.size, ...data.shape], data: images });
     writeNpy(join(dir, "order.npy"), { dtype: "int32", shape: [steps, o.batch], data: order });
     const files = ["arch.json", "weights.npy", "images.npy", "out.npy"].map((f) => join(dir, f));
-    const reference = runPython(
+    const reference = runReference(
       [
         "forward",
         ...files,
@@ -190,26 +175,17 @@ const USAGE =
   "usage: npm run bench -- trajectory [--model ae|batch-kl|ae-mmd] [--seeds 0,1,2] [--epochs 20] [--batch 64] [--nice N] [--backend NAME]";
 
 export async function run(): Promise<unknown> {
-  const args = process.argv.slice(2);
-  const first = args.findIndex((a) => a.startsWith("-"));
-  let v;
-  try {
-    ({ values: v } = parseArgs({
-      args: first < 0 ? [] : args.slice(first),
-      strict: true,
-      options: {
-        model: { type: "string", default: "ae" },
-        seeds: { type: "string", default: "0" },
-        epochs: { type: "string", default: "20" },
-        batch: { type: "string", default: "64" },
-        nice: { type: "string", default: "10" },
-        backend: { type: "string" },
-      },
-    }));
-  } catch (e) {
-    console.error(`${(e as Error).message}\n${USAGE}`);
-    process.exit(2);
-  }
+  const v = benchArgs(
+    {
+      model: { type: "string", default: "ae" },
+      seeds: { type: "string", default: "0" },
+      epochs: { type: "string", default: "20" },
+      batch: { type: "string", default: "64" },
+      nice: { type: "string", default: "10" },
+      backend: { type: "string" },
+    },
+    USAGE,
+  );
   const seeds = v.seeds.split(",").map(Number);
   const [epochs, batch, nice] = [Number(v.epochs), Number(v.batch), Number(v.nice)];
   if (
@@ -220,8 +196,7 @@ export async function run(): Promise<unknown> {
     batch < 1 ||
     !Number.isInteger(nice)
   ) {
-    console.error(`bad option (models: ${MODELS.join(", ")}; seeds: integers; epochs > 0; batch ≥ 1)\n${USAGE}`);
-    process.exit(2);
+    fail(`bad option (models: ${MODELS.join(", ")}; seeds: integers; epochs > 0; batch ≥ 1)`, USAGE);
   }
   const backend = (await initBackend(v.backend)).name;
   const results: TrajectoryResult[] = [];
