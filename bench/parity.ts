@@ -194,7 +194,8 @@ async function score(c: CaseSpec, ev: EvalSet, latents: Matrix, nmseDb: number, 
   };
 }
 
-function nmseDb(x: Float32Array, r: Float32Array): number {
+/** NMSE in dB of reconstructions r of images x. */
+export function nmseDb(x: Float32Array, r: Float32Array): number {
   let num = 0;
   let den = 0;
   for (let i = 0; i < x.length; i++) {

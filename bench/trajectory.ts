@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "../src/core/tf.js";
+import { decodeCodes, representImages } from "../src/core/train/inference.js";
 import { epochOrder, stepRng, train } from "../src/core/train/train.js";
 import { createTrainable, type Trainable } from "../src/core/train/setup.js";
 import { initBackend } from "../src/node/backend.js";
@@ -22,32 +23,23 @@ import { readNpy, writeNpy } from "../src/node/npy-file.js";
 import { loadPrior } from "../src/node/priors.js";
 import { resolveTrainConfig } from "../src/node/train.js";
 import { benchArgs, fail } from "./args.js";
-import { runReference } from "./parity.js";
+import { nmseDb, runReference } from "./parity.js";
 
 const MODELS = ["ae", "batch-kl", "ae-mmd"]; // torch_models.py forward --steps knows these losses
 
 const weightsOf = (t: Trainable) => [...t.nets.encoder.getWeights(), ...t.nets.decoder.getWeights()];
 
 /** NMSE dB of a trainable's reconstructions of all images (encoder mean, inference mode). */
-function nmseDb(t: Trainable, images: Float32Array, shape: readonly [number, number, number]): number {
+async function scoreNmse(t: Trainable, images: Float32Array, shape: readonly [number, number, number]): Promise<number> {
   const pixels = shape[0] * shape[1] * shape[2];
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < images.length / pixels; i += 256) {
-    const x = images.subarray(i * pixels, Math.min(images.length, (i + 256) * pixels));
-    const r = tf.tidy(() => {
-      const input = tf.tensor4d(x, [x.length / pixels, ...shape]);
-      const z = t.model.represent(t.nets.encoder.apply(input, { training: false }) as tf.Tensor2D);
-      return tf.sigmoid(t.nets.decoder.apply(t.model.decoderInput(z), { training: false }) as tf.Tensor);
-    });
-    const rv = r.dataSync();
-    r.dispose();
-    for (let j = 0; j < x.length; j++) {
-      num += (x[j] - rv[j]) ** 2;
-      den += x[j] * x[j];
-    }
+  const r = new Float32Array(images.length);
+  for (let at = 0; at < images.length; at += 256 * pixels) {
+    const x = images.subarray(at, Math.min(images.length, at + 256 * pixels));
+    const n = x.length / pixels;
+    const z = await representImages(t, x, n, shape);
+    r.set(await decodeCodes(t, { rows: n, cols: z.length / n, data: z }), at);
   }
-  return 10 * Math.log10(num / den);
+  return nmseDb(images, r);
 }
 
 export interface TrajectoryResult {
@@ -84,22 +76,23 @@ export async function trajectory(o: {
     init.dispose();
     const perEpoch = Math.ceil(data.size / o.batch);
     const steps = Math.max(1, Math.round(o.epochs * perEpoch));
-    const order = new Int32Array(steps * o.batch).fill(-1);
-    for (let s = 0; s < steps; s++) {
-      const [epoch, b] = [Math.floor(s / perEpoch), s % perEpoch];
-      const idx = epochOrder(o.seed, epoch, data.size).subarray(b * o.batch, (b + 1) * o.batch);
-      order.set(idx, s * o.batch);
-    }
     const prior = loadPrior("gaussian", config.latentDim);
+    const mmd = o.model === "ae-mmd";
+    const d = config.latentDim;
+    // Each step's image indices (−1 pads a short batch) and, for AE-MMD, the prior batch the step
+    // draws first from its generator (models/ae-mmd.ts), NaN-padded.
+    const order = new Int32Array(steps * o.batch).fill(-1);
+    const draws = new Float32Array(mmd ? steps * o.batch * d : 0).fill(NaN);
+    let epochIdx: Int32Array = new Int32Array(0);
+    for (let s = 0; s < steps; s++) {
+      const b = s % perEpoch;
+      if (b === 0) epochIdx = epochOrder(o.seed, s / perEpoch, data.size);
+      const idx = epochIdx.subarray(b * o.batch, (b + 1) * o.batch);
+      order.set(idx, s * o.batch);
+      if (mmd) draws.set(prior.sample(idx.length, stepRng(o.seed, s)).data, s * o.batch * d);
+    }
     const extra: string[] = [];
-    if (o.model === "ae-mmd") {
-      // The prior batch each step draws first from its generator (models/ae-mmd.ts), NaN-padded.
-      const d = config.latentDim;
-      const draws = new Float32Array(steps * o.batch * d).fill(NaN);
-      for (let s = 0; s < steps; s++) {
-        const n = order.subarray(s * o.batch, (s + 1) * o.batch).filter((i) => i >= 0).length;
-        draws.set(prior.sample(n, stepRng(o.seed, s)).data, s * o.batch * d);
-      }
+    if (mmd) {
       writeNpy(join(dir, "prior.npy"), { dtype: "float32", shape: [steps, o.batch, d], data: draws });
       extra.push("--prior-samples", join(dir, "prior.npy"));
     }
@@ -139,7 +132,7 @@ export async function trajectory(o: {
     const theirs = Array.from(out.subarray(0, steps));
     // PyTorch's final weights (TF.js layout) into a fresh network of the same shapes.
     const other = createTrainable(config, data.shape, data.size);
-    const initial = nmseDb(other, images, data.shape);
+    const initial = await scoreNmse(other, images, data.shape);
     let at = steps;
     const shapes = weightsOf(other).map((w) => w.shape);
     const tensors = shapes.map((s) => tf.tensor(out.subarray(at, (at += s.reduce((a, b) => a * b, 1))), s));
@@ -160,7 +153,7 @@ export async function trajectory(o: {
       epochLoss: { sculpt: epochs(losses), torch: epochs(theirs) },
       firstApart: apart < 0 ? null : apart,
       early: Math.max(...rel.slice(0, 50)),
-      nmseDb: { sculpt: nmseDb(run.trainable, images, data.shape), torch: nmseDb(other, images, data.shape), initial },
+      nmseDb: { sculpt: await scoreNmse(run.trainable, images, data.shape), torch: await scoreNmse(other, images, data.shape), initial },
       seconds: (Date.now() - started) / 1000,
     };
     run.trainable.dispose();
